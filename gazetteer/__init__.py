@@ -1,0 +1,29 @@
+"""An offline gazetteer: place names to places, ranked, in microseconds.
+
+>>> from gazetteer import Gazetteer                     # doctest: +SKIP
+>>> Gazetteer.open().resolve("Ain al-Assad").name      # doctest: +SKIP
+'Ain al-Asad Air Base'
+"""
+
+from gazetteer._errors import (
+    GazetteerError,
+    GazetteerNotBuiltError,
+    OnlineGeocoderError,
+    PlacesFileError,
+)
+from gazetteer.lookup import Gazetteer
+from gazetteer.normalize import normalize_name, parse_name
+from gazetteer.records import FEATURE_TYPES, Candidate, Place
+
+__all__ = [
+    "FEATURE_TYPES",
+    "Candidate",
+    "Gazetteer",
+    "GazetteerError",
+    "GazetteerNotBuiltError",
+    "OnlineGeocoderError",
+    "Place",
+    "PlacesFileError",
+    "normalize_name",
+    "parse_name",
+]

