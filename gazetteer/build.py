@@ -28,6 +28,7 @@ from gazetteer.records import Place
 
 __all__ = [
     "BUILD_VERSION",
+    "aliases_path",
     "build_index",
     "default_cache_dir",
     "index_path",
@@ -65,6 +66,7 @@ CREATE TABLE names (
 _INDEXES = "CREATE INDEX names_key ON names(key);"
 
 _FEATURE_PROMINENCE = {
+    "continent": 1.0,
     "country": 1.0,
     "region": 0.8,
     "admin1": 0.75,
@@ -93,6 +95,11 @@ def overlay_path() -> Path:
     return Path(str(resources.files("gazetteer"))) / "data" / "overlay.csv"
 
 
+def aliases_path() -> Path:
+    """Short forms of countries and divisions ("U.S.", "UK", "Ky.", "B.C.") shipped with the package."""
+    return Path(str(resources.files("gazetteer"))) / "data" / "aliases.csv"
+
+
 def default_cache_dir() -> Path:
     """``$GEOMAP_CACHE_DIR``, else the platform's user cache directory for geomap."""
     env = os.environ.get("GEOMAP_CACHE_DIR")
@@ -112,8 +119,8 @@ def sources_hash(overlay: Path | None = None) -> str:
         except metadata.PackageNotFoundError:
             version = "missing"
         h.update(f"{package} {version}\n".encode())
-    overlay = overlay or overlay_path()
-    h.update(overlay.read_bytes() if overlay.exists() else b"no overlay")
+    for curated in (overlay or overlay_path(), aliases_path()):
+        h.update(curated.read_bytes() if curated.exists() else b"missing")
     return h.hexdigest()[:16]
 
 
@@ -183,8 +190,10 @@ def build_index(path: Path | None = None, *, overlay: Path | None = None) -> Pat
     path = path or index_path(overlay=overlay)
     path.parent.mkdir(parents=True, exist_ok=True)
     places = load_sources().places
-    if overlay.exists():
-        places = _apply_overlay(places, read_places_file(overlay, namespace="overlay"), overlay)
+    for curated in (overlay, aliases_path()):
+        if curated.exists():
+            rows = read_places_file(curated, namespace="overlay")
+            places = _apply_overlay(places, rows, curated)
     fd, tmp_name = tempfile.mkstemp(prefix=path.name, suffix=".partial", dir=path.parent)
     os.close(fd)
     tmp = Path(tmp_name)

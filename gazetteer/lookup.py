@@ -19,7 +19,7 @@ import logging
 import re
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -215,6 +215,17 @@ class Gazetteer:
                 for h in self._hits(other)
             )
         return hits
+
+    def name_keys(self) -> Iterator[str]:
+        """Every normalised name key the index and the user's places know (with repeats)."""
+        for (key,) in self._con.execute("SELECT DISTINCT key FROM names"):
+            yield key
+        yield from self._user
+
+    def abbreviations(self) -> frozenset[str]:
+        """Stored names that end with a period ("Ky.", "B.C."): the recogniser keeps the period."""
+        rows = self._con.execute("SELECT DISTINCT name FROM names WHERE name LIKE '%.'")
+        return frozenset(name for (name,) in rows)
 
     def _admin1_codes(self, admin1: str, country: str | None) -> set[str]:
         codes = {admin1.upper()}

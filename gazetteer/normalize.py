@@ -87,6 +87,8 @@ _GENERIC_TOKENS: list[tuple[tuple[str, ...], str]] = sorted(
 )
 # Generic words that also lead a name ("Camp Taji", "Province of Babel").
 _LEADING = frozenset({"camp", "base", "province", "governorate", "city", "district", "qada"})
+# Words the rules above look for, which the letter rules must neither change nor create.
+_SPECIAL = _ARTICLES | {"the", "of"} | {w for phrase in GENERIC_WORDS for w in phrase.split()}
 
 
 def fold(text: str) -> str:
@@ -104,14 +106,16 @@ def fold(text: str) -> str:
 
 
 def _token_key(token: str) -> str:
-    if token.isdigit():
+    if token.isdigit() or token in _SPECIAL:
         return token
-    if token in _AIN:
+    key = _REPEATS.sub(r"\1", token)
+    while key.startswith(_ARABIC_ARTICLE) and len(key) > 3:
+        key = key[2:]
+    key = _FINAL_H.sub("", key)
+    if key in _AIN:
         return "ain"
-    if token.startswith(_ARABIC_ARTICLE) and len(token) > 3:
-        token = token[2:]
-    token = _REPEATS.sub(r"\1", token)
-    return _FINAL_H.sub("", token)
+    # "all" and "ann" must not become the articles "al" and "an": keep such a word whole.
+    return token if key in _SPECIAL else key
 
 
 def _strip_generic(tokens: list[str]) -> tuple[list[str], str | None]:
@@ -143,14 +147,18 @@ def parse_name(name: str) -> tuple[str, str | None]:
     if not isinstance(name, str):
         msg = f"a place name must be a string, got {type(name).__name__}: {name!r}"
         raise TypeError(msg)
-    tokens = fold(name).split()
-    if tokens and tokens[0] == "the" and len(tokens) > 1:
-        tokens = tokens[1:]
-    tokens, hint = _strip_generic(tokens)
-    kept = [t for t in tokens if t not in _ARTICLES]
-    if not kept:  # a name made only of articles keeps them
-        kept = tokens
-    return " ".join(_token_key(t) for t in kept), hint
+    tokens = [_token_key(t) for t in fold(name).split()]
+    hint: str | None = None
+    while True:  # until nothing changes, so that the key is its own key
+        before = tokens
+        if len(tokens) > 1 and tokens[0] == "the":
+            tokens = tokens[1:]
+        tokens, found = _strip_generic(tokens)
+        hint = hint or found
+        # a name made only of articles keeps them
+        tokens = [t for t in tokens if t not in _ARTICLES] or tokens
+        if tokens == before:
+            return " ".join(tokens), hint
 
 
 def normalize_name(name: str) -> str:

@@ -11,6 +11,7 @@ __all__ = ["FEATURE_TYPES", "Candidate", "Place"]
 #: Feature types, from the largest unit down. GeoNames feature codes, ISO 3166 and the
 #: overlay's own types all map onto these.
 FEATURE_TYPES: tuple[str, ...] = (
+    "continent",
     "country",
     "region",  # a grouping of divisions: the Kurdistan Region
     "admin1",  # first-level division: governorate, province, state

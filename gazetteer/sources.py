@@ -110,6 +110,27 @@ def _countries() -> list[tuple[Place, tuple[str, ...]]]:
     return rows
 
 
+def _continents() -> list[tuple[Place, tuple[str, ...]]]:
+    rows = []
+    for code, c in _read_json(_gnc_root() / "continents.json").items():
+        names = [c.get("name", ""), c.get("toponymName", ""), c.get("asciiName", "")]
+        names += [
+            a["name"] for a in c.get("alternateNames") or () if a.get("lang") in ("en", "ar", None)
+        ]
+        place = Place(
+            id=f"geonames:{c['geonameId']}",
+            name=c.get("name") or c["toponymName"],
+            lat=float(c["lat"]),
+            lon=float(c["lng"]),
+            feature="continent",
+            country="",
+            population=int(c.get("population") or 0),
+            source="geonames",
+        )
+        rows.append((place, tuple(dict.fromkeys(n for n in names if n))))
+    return rows
+
+
 def _divisions() -> dict[str, list[Division]]:
     out: dict[str, list[Division]] = defaultdict(list)
     seen: dict[str, Division] = {}
@@ -314,7 +335,7 @@ def load_sources() -> SourceData:
     cities = list(_read_json(_gnc_root() / "cities500.json").values())
     mapping = _link_cities(cities, linker, parents)
     levels = _division_levels(divisions, parents, set(mapping.values()))
-    places: list[tuple[Place, tuple[str, ...]]] = _countries()
+    places: list[tuple[Place, tuple[str, ...]]] = _continents() + _countries()
     for divs in divisions.values():
         for d in divs:
             names = tuple(dict.fromkeys(n for n in (d.place.name, d.native) if n))

@@ -1,0 +1,70 @@
+"""Tokens and sentences with their offsets: the shared text utilities of the geoparser."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["Token", "sentence_spans", "tokenize"]
+
+# Abbreviations with inner dots ("U.S.", "D.C.", "B.C.") are one token; other tokens are
+# runs of letters and digits.
+_TOKEN = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W_]+")
+_SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[^\W\d_])|\n\s*\n|\n")
+# Words after which a period does not end a sentence.
+_NO_BREAK = frozenset(
+    "mr mrs ms dr st gen col lt sgt capt gov sen rep maj cmdr adm prof jr sr no vs inc corp co"
+    " ltd jan feb mar apr jun jul aug sep sept oct nov dec mt ft".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A word of the text: ``text[start:end] == value``."""
+
+    start: int
+    end: int
+    value: str
+    sentence_start: bool  # first word of its sentence
+
+    @property
+    def capitalised(self) -> bool:
+        first = self.value[0]
+        return first.isupper() or ("\u0600" <= first <= "\u06ff")
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Sentence boundaries as (start, end) offsets, covering every non-blank stretch."""
+    spans = []
+    start = 0
+    for m in _SENTENCE_END.finditer(text):
+        if m.group().startswith("."):
+            before = text[max(0, m.start() - 6) : m.start()]
+            word = re.split(r"[^\w.]", before)[-1].lower()
+            if word in _NO_BREAK or (re.fullmatch(r"(?:\w\.)*\w", word) and len(word) <= 1):
+                continue
+            if re.fullmatch(r"(?:[^\W\d_]\.)+[^\W\d_]", word):  # "U.S." at a period
+                continue
+        end = m.end()
+        if text[start:end].strip():
+            spans.append((start, end))
+        start = end
+    if text[start:].strip():
+        spans.append((start, len(text)))
+    return spans
+
+
+def tokenize(text: str, sentences: list[tuple[int, int]] | None = None) -> list[Token]:
+    """The words of ``text`` with offsets, each marked when it opens a sentence."""
+    sentences = sentences if sentences is not None else sentence_spans(text)
+    starts = iter(sorted(s for s, _ in sentences))
+    next_start = next(starts, len(text) + 1)
+    tokens = []
+    pending = False
+    for m in _TOKEN.finditer(text):
+        while m.start() >= next_start:
+            pending = True
+            next_start = next(starts, len(text) + 1)
+        tokens.append(Token(m.start(), m.end(), m.group(), pending))
+        pending = False
+    return tokens

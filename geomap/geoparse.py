@@ -1,0 +1,91 @@
+"""Geoparsing: a report's text in, its place mentions out, resolved at document level."""
+
+from __future__ import annotations
+
+import logging
+import weakref
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from gazetteer import Gazetteer
+from geomap.recognize import Recognizer, Span
+from geomap.records import Mention
+from geomap.resolve import PassCounter, resolve_spans
+
+__all__ = ["default_gazetteer", "geoparse", "recognizer_for"]
+
+logger = logging.getLogger(__name__)
+
+_RECOGNIZERS: weakref.WeakKeyDictionary[Gazetteer, Recognizer] = weakref.WeakKeyDictionary()
+_DEFAULT: list[Gazetteer] = []
+#: Texts longer than this are cut into pieces of this size at paragraph breaks.
+MAX_CHUNK = 200_000
+
+
+def default_gazetteer() -> Gazetteer:
+    """The gazetteer opened once per process (built at first use)."""
+    if not _DEFAULT:
+        _DEFAULT.append(Gazetteer.open())
+    return _DEFAULT[0]
+
+
+def recognizer_for(gazetteer: Gazetteer) -> Recognizer:
+    """The recogniser for a gazetteer's names, made once per gazetteer."""
+    rec = _RECOGNIZERS.get(gazetteer)
+    if rec is None:
+        rec = _RECOGNIZERS[gazetteer] = Recognizer(gazetteer.name_keys(), gazetteer.abbreviations())
+    return rec
+
+
+def geoparse(
+    text: str,
+    *,
+    published: date | datetime | str | None = None,
+    country_hint: str | None = None,
+    gazetteer: Gazetteer | None = None,
+    spans: Sequence[tuple[int, int]] | None = None,
+    counter: PassCounter | None = None,
+) -> list[Mention]:
+    """Find the place names of ``text`` and resolve them.
+
+    Parameters
+    ----------
+    text
+        The report's text.
+    published
+        When the report was published (kept for the incident stage; unused here yet).
+    country_hint
+        ISO 3166-1 code of the country the report is about, if known.
+    gazetteer
+        The gazetteer to use; by default the one opened once per process.
+    spans
+        Resolve exactly these (start, end) spans instead of recognising names (used to
+        score resolution alone on gold spans).
+    counter
+        Collects how often each disambiguation pass decided.
+
+    Returns
+    -------
+    list of Mention
+        In text order; demonyms ("Iraqi") have ``kind == "demonym"``.
+    """
+    if not isinstance(text, str):
+        msg = f"geoparse takes the report's text as a str, got {type(text).__name__}"
+        raise TypeError(msg)
+    del published  # the incident stage resolves dates; accepted here for one signature
+    gaz = gazetteer or default_gazetteer()
+    if spans is not None:
+        found = [_given_span(text, s, e) for s, e in spans]
+    else:
+        found = recognizer_for(gaz).find(text)
+    return resolve_spans(found, text, gaz, country_hint=country_hint, counter=counter)
+
+
+def _given_span(text: str, start: int, end: int) -> Span:
+    if not 0 <= start <= end <= len(text):
+        msg = f"span ({start}, {end}) is outside the text of length {len(text)}"
+        raise ValueError(msg)
+    from gazetteer.normalize import normalize_name
+
+    surface = text[start:end]
+    return Span(start, end, surface, normalize_name(surface), (start, end), cue="given")
