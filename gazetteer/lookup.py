@@ -222,10 +222,12 @@ class Gazetteer:
             yield key
         yield from self._user
 
-    def abbreviations(self) -> frozenset[str]:
-        """Stored names that end with a period ("Ky.", "B.C."): the recogniser keeps the period."""
-        rows = self._con.execute("SELECT DISTINCT name FROM names WHERE name LIKE '%.'")
-        return frozenset(name for (name,) in rows)
+    def capitals(self) -> frozenset[str]:
+        """Short names stored in capitals ("US", "UAE", "U.K."), as written."""
+        rows = self._con.execute(
+            "SELECT DISTINCT name FROM names WHERE length(name) <= 6 AND name = upper(name)"
+        )
+        return frozenset(name for (name,) in rows if any(c.isalpha() for c in name))
 
     def _admin1_codes(self, admin1: str, country: str | None) -> set[str]:
         codes = {admin1.upper()}

@@ -77,6 +77,7 @@ GENERIC_WORDS: dict[str, str] = {
     "muhafaza": "admin1",
     "wilayat": "admin1",
     "district": "admin2",
+    "county": "admin2",
     "qada": "admin2",
     "city": "populated_place",
     "town": "populated_place",
@@ -86,7 +87,21 @@ _GENERIC_TOKENS: list[tuple[tuple[str, ...], str]] = sorted(
     ((tuple(k.split()), v) for k, v in GENERIC_WORDS.items()), key=lambda kv: -len(kv[0])
 )
 # Generic words that also lead a name ("Camp Taji", "Province of Babel").
-_LEADING = frozenset({"camp", "base", "province", "governorate", "city", "district", "qada"})
+_LEADING = frozenset(
+    {
+        "camp",
+        "base",
+        "province",
+        "governorate",
+        "muhafazat",
+        "muhafazah",
+        "muhafaza",
+        "wilayat",
+        "city",
+        "district",
+        "qada",
+    }
+)
 # Words the rules above look for, which the letter rules must neither change nor create.
 _SPECIAL = _ARTICLES | {"the", "of"} | {w for phrase in GENERIC_WORDS for w in phrase.split()}
 
@@ -105,13 +120,18 @@ def fold(text: str) -> str:
     return " ".join(_NON_WORD.sub(" ", text).split())
 
 
+def _strip_arabic_article(token: str) -> str:
+    while token.startswith(_ARABIC_ARTICLE) and len(token) > 3:
+        token = token[2:]
+    return token
+
+
 def _token_key(token: str) -> str:
     if token.isdigit() or token in _SPECIAL:
         return token
-    key = _REPEATS.sub(r"\1", token)
-    while key.startswith(_ARABIC_ARTICLE) and len(key) > 3:
-        key = key[2:]
-    key = _FINAL_H.sub("", key)
+    # the article before the letters: in اللاذقية (al-Lādhiqīyah) the doubled lam is not a repeat
+    key = _REPEATS.sub(r"\1", _strip_arabic_article(token))
+    key = _FINAL_H.sub("", _strip_arabic_article(key))
     if key in _AIN:
         return "ain"
     # "all" and "ann" must not become the articles "al" and "an": keep such a word whole.

@@ -7,17 +7,24 @@ the longest span that is a whole name (so "Ain al-Asad airbase" wins over "Ain")
 are then filtered by rules that need no model:
 
 - capitalisation: a span starts with a capital (or Arabic script, or a lowercase article
-  joined by a hyphen, "al-Baghdadi");
+  joined by a hyphen, "al-Baghdadi"); all-capital words of three letters or fewer count
+  only when the index knows them in capitals ("US", "UAE"), and one letter never does;
 - a stop list of words that name places somewhere but rarely in news (months, titles,
   pronouns; ``geomap/data/stopnames.txt``);
-- common words: a single word that is also a frequent English word (wordfreq) must name a
-  prominent place or follow a cue ("in", "near", "north of") to count;
-- people and organisations: a span inside a known actor's name
-  (``geomap/data/actors.txt``: "Islamic Resistance in Iraq", "The National") or right after
-  a capitalised name ("Haider Al-Lami") is not a place.
+- common words: a single word that is also a common English noun or adjective ("Nice",
+  "Reading", "Hit": the lowercase words of the ``english-words`` web2 list) is kept only
+  if it names a prominent place or follows a cue ("in", "near", "north of"); the resolver
+  applies this with the candidates in hand;
+- people: a given name (``gender-guesser``'s list of 60,000 names) or a title ("Col.",
+  "President") followed by capitalised words is a person, and so is a capitalised word
+  followed by an article-led surname ("Haider Al-Lami"); their surnames are people's
+  names all through the text ("Al-Lami said");
+- organisations: a span inside a known actor's name (``geomap/data/actors.txt``:
+  "Islamic Resistance in Iraq", "The National") is not a place.
 
-Demonyms and adjectives ("Iraqi", "Syrian") are found by the same walk from
-``geomap/data/demonyms.csv`` and reported as their own kind.
+Demonyms and adjectives ("Iraqi", "Syrians") are found from ``geomap/data/demonyms.csv``,
+and postal abbreviations with their period ("Ky.", "B.C.") from
+``geomap/data/abbreviations.csv``.
 """
 
 from __future__ import annotations
@@ -26,12 +33,13 @@ import csv
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 
 from gazetteer.normalize import GENERIC_WORDS, fold, normalize_name
 from geomap._text import Token, sentence_spans, tokenize
 
-__all__ = ["CUE_WORDS", "Recognizer", "Span"]
+__all__ = ["CUE_WORDS", "Recognizer", "Span", "common_words", "given_names"]
 
 _MAX_WORDS = 7
 _JOINERS = frozenset({" ", "-", "'", "’", "‘", "ʿ", "`", "–"})
@@ -42,19 +50,31 @@ _INNER_LOWER = frozenset(
     "of on upon the and sur am im".split()
 )
 # Articles that may open a name when joined to the next word by a hyphen.
-_LEADING_ARTICLES = frozenset("al el ad ar as at az an ash ad".split())
-_LEADING_GENERIC = frozenset(
-    w for phrase in GENERIC_WORDS for w in phrase.split()[:1] if w in ("camp", "base", "province")
-)
+_LEADING_ARTICLES = frozenset("al el ad ar as at az an ash".split())
+_LEADING_GENERIC = frozenset({"camp", "base", "province"})
 _GENERIC_TOKENS = frozenset(w for phrase in GENERIC_WORDS for w in phrase.split())
+_DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those"})
+_TITLES = frozenset(
+    "mr mrs ms dr sir col gen lt sgt capt maj cmdr adm gov sen rep rev fr president minister "
+    "premier governor senator general colonel captain sergeant commander spokesman "
+    "spokeswoman spokesperson mayor sheikh imam ayatollah king queen prince judge pastor "
+    "mla mp ceo director chairman chairwoman coach officer detective constable".split()
+)
+
+# Words that follow a given name in a place's name, not a surname: "Victoria Park".
+_PLACE_WORDS = frozenset(
+    "park parks valley street road avenue boulevard river lake lakes falls spring springs "
+    "city county island islands bay harbour harbor hill hills mountain mountains mount beach "
+    "square bridge creek forest heights garden gardens station airport port point village "
+    "town centre center district region coast sea ocean gulf canyon desert plain plains "
+    "ridge rock peak junction crossing dam field fields base camp bridge state states".split()
+)
 
 #: Words right before a span that make it a place: "in Hit", "near Balad", "north of Baghdad".
 CUE_WORDS = frozenset(
     "in near at into from outside across around toward towards to via through inside "
     "province governorate city town village district region of".split()
 )
-_COMMON_WORD_ZIPF = 4.3  # wordfreq Zipf frequency from which a word is "common"
-_PROMINENT = 0.8  # a common word names a place only if the place is this prominent
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,9 +88,10 @@ class Span:
     sentence: tuple[int, int]
     kind: str = "place"
     country: str = ""  # demonyms: the country they point at
+    place_id: str = ""  # abbreviations: the place they stand for
     sentence_initial: bool = False
     cue: str = ""  # the cue word right before, lowercased
-    common_word: bool = False  # one word that is also a frequent English word
+    common_word: bool = False  # one word that is also a common English word
 
 
 def _data(name: str) -> str:
@@ -81,6 +102,28 @@ def _lines(name: str) -> list[str]:
     return [s.strip() for s in _data(name).splitlines() if s.strip() and not s.startswith("#")]
 
 
+@cache
+def common_words() -> frozenset[str]:
+    """Lowercase English words (common nouns, adjectives, verbs), from the web2 word list."""
+    from english_words import get_english_words_set
+
+    return frozenset(w for w in get_english_words_set(["web2"], lower=False) if w.islower())
+
+
+@cache
+def given_names() -> frozenset[str]:
+    """Lowercased given names of many languages, from gender-guesser's name list."""
+    from gender_guesser.detector import Detector
+
+    return frozenset(Detector(case_sensitive=False).names)
+
+
+def _is_common(word: str) -> bool:
+    words = common_words()
+    word = word.lower()
+    return word in words or (word.endswith("s") and word[:-1] in words)
+
+
 class Recognizer:
     """Finds place-name spans using the name keys of a gazetteer.
 
@@ -88,9 +131,12 @@ class Recognizer:
     ----------
     keys
         The normalised name keys the gazetteer knows (``Gazetteer.name_keys()``).
+    capitals
+        Short names the gazetteer holds in capitals ("US", "UAE"): the only all-capital
+        words of three letters or fewer that may name a place.
     """
 
-    def __init__(self, keys: Iterable[str], abbreviations: Iterable[str] = ()) -> None:
+    def __init__(self, keys: Iterable[str], capitals: Iterable[str] = ()) -> None:
         table: dict[str, bool] = {}
         for key in keys:
             table[key] = True
@@ -98,16 +144,14 @@ class Recognizer:
             for i in range(1, len(words)):
                 table.setdefault(" ".join(words[:i]), False)
         self._table = table
-        self._abbreviations = frozenset(abbreviations)
+        self._capitals = frozenset(capitals)
         self._stop = frozenset(fold(s) for s in _lines("stopnames.txt"))
-        self._actors = [fold(a) for a in _lines("actors.txt")]
+        self._actors = [a.lower() for a in _lines("actors.txt")]
         rows = csv.DictReader(_data("demonyms.csv").splitlines())
         self._demonyms = {r["demonym"]: r["country"] for r in rows}
-        for word in list(self._demonyms):  # plural forms: "Iraqis", "Syrians"
-            if not word.endswith(("s", "sh", "ch", "ese")):
-                self._demonyms.setdefault(word + "s", self._demonyms[word])
+        rows = csv.DictReader(_data("abbreviations.csv").splitlines())
+        self._abbreviations = {r["abbreviation"]: r["id"] for r in rows}
         self._key_cache: dict[str, str] = {}
-        self._common_cache: dict[str, bool] = {}
 
     def _key(self, surface: str) -> str:
         key = self._key_cache.get(surface)
@@ -117,22 +161,18 @@ class Recognizer:
             key = self._key_cache[surface] = normalize_name(surface)
         return key
 
-    def _common(self, word: str) -> bool:
-        value = self._common_cache.get(word)
-        if value is None:
-            from wordfreq import zipf_frequency
+    def _known(self, surface: str) -> bool | None:
+        """True for a whole name, False for the start of one, None for neither."""
+        return self._table.get(self._key(surface))
 
-            value = zipf_frequency(word, "en") >= _COMMON_WORD_ZIPF
-            self._common_cache[word] = value
-        return value
+    # -- spans -----------------------------------------------------------------------
 
     @staticmethod
     def _may_start(tokens: list[Token], i: int, text: str) -> bool:
         tok = tokens[i]
         if tok.capitalised:
-            return True
-        value = tok.value.lower()
-        if value in _LEADING_ARTICLES and i + 1 < len(tokens):
+            return tok.value.lower() not in _DETERMINERS
+        if tok.value.lower() in _LEADING_ARTICLES and i + 1 < len(tokens):
             nxt = tokens[i + 1]
             return text[tok.end : nxt.start] == "-" and nxt.capitalised
         return False
@@ -143,19 +183,16 @@ class Recognizer:
         start = tokens[i].start
         for j in range(i, min(i + _MAX_WORDS, len(tokens))):
             tok = tokens[j]
+            lower = tok.value.lower()
             if j > i:
                 if text[tokens[j - 1].end : tok.start] not in _JOINERS:
                     break
-                if (
-                    tok.value[0].islower()
-                    and tok.value.lower() not in _INNER_LOWER | _GENERIC_TOKENS
-                ):
+                if tok.value[0].islower() and lower not in _INNER_LOWER | _GENERIC_TOKENS:
                     break
-            known = self._table.get(self._key(text[start : tok.end]))
-            lower = tok.value.lower()
+            known = self._known(text[start : tok.end])
             if known and not (j > i and lower in _INNER_LOWER):
                 best = j
-            elif known is None and lower not in _GENERIC_TOKENS and lower not in _INNER_LOWER:
+            elif known is None and lower not in _GENERIC_TOKENS | _INNER_LOWER:
                 if not (j == i and lower in _LEADING_GENERIC):
                     break
         return best
@@ -171,137 +208,159 @@ class Recognizer:
 
     def _masked(self, text: str) -> list[tuple[int, int]]:
         """Offsets of actor names: spans inside them are not places."""
-        folded = text.lower()
+        lowered = text.lower()
         spans = []
         for actor in self._actors:
-            for m in re.finditer(r"\b" + re.escape(actor) + r"\b", folded):
-                spans.append((m.start(), m.end()))
+            if actor in lowered:
+                pattern = r"(?<!\w)" + re.escape(actor) + r"(?!\w)"
+                spans.extend((m.start(), m.end()) for m in re.finditer(pattern, lowered))
         return spans
+
+    # -- people ----------------------------------------------------------------------
+
+    def _person_end(self, tokens: list[Token], i: int, text: str) -> int:
+        """Index of the last token of a person's name starting at token ``i``, or -1."""
+        tok = tokens[i]
+        lower = tok.value.lower()
+        if lower in _TITLES:
+            j = i
+            while j + 1 < len(tokens) and j - i < 3:
+                gap = text[tokens[j].end : tokens[j + 1].start]
+                if gap not in (" ", ". ") or not tokens[j + 1].capitalised:
+                    break
+                j += 1
+            return j if j > i else -1
+        if (
+            not tok.capitalised
+            or i + 1 >= len(tokens)
+            or text[tok.end : tokens[i + 1].start] != " "
+        ):
+            return -1
+        nxt = tokens[i + 1]
+        article_surname = (
+            nxt.value.lower() in _LEADING_ARTICLES
+            and i + 2 < len(tokens)
+            and text[nxt.end : tokens[i + 2].start] == "-"
+            and tokens[i + 2].capitalised
+        )
+        if article_surname and not _is_common(lower):
+            return i + 2
+        if lower not in given_names() or _is_common(lower) or not nxt.capitalised:
+            return -1
+        if self._not_a_name(nxt):
+            return -1
+        k = self._longest(tokens, i, text)
+        if k > i:  # "Santa Barbara", "San Antonio": a place that starts with a given name
+            return -1
+        j = i + 1
+        while (
+            j + 1 < len(tokens)
+            and j - i < 3
+            and text[tokens[j].end : tokens[j + 1].start] == " "
+            and tokens[j + 1].capitalised
+            and not self._not_a_name(tokens[j + 1])
+        ):
+            j += 1
+        return j
+
+    def _not_a_name(self, tok: Token) -> bool:
+        lower = tok.value.lower()
+        return (
+            lower in _PLACE_WORDS
+            or lower in _GENERIC_TOKENS
+            or tok.value in self._demonyms
+            or tok.value.isupper()
+            or fold(tok.value) in self._stop
+        )
+
+    # -- the walk --------------------------------------------------------------------
 
     def find(self, text: str) -> list[Span]:
         """Candidate place-name and demonym spans of ``text``, in text order."""
         sentences = sentence_spans(text)
         tokens = tokenize(text, sentences)
-        masked = self._masked(text) if any(c.isupper() for c in text[:100_000]) else []
-        sentence_of = _sentence_lookup(sentences)
+        masked = self._masked(text)
+        sentence_of = _SentenceOf(sentences)
         spans: list[Span] = []
-        people: set[str] = set()
+        surnames: set[str] = set()
         i = 0
         while i < len(tokens):
-            if not self._may_start(tokens, i, text) or fold(tokens[i].value) in self._stop:
+            person = self._person_end(tokens, i, text)
+            if person >= 0:
+                first = i + 1 if tokens[i].value.lower() in _TITLES else i
+                surnames.update(fold(tokens[k].value) for k in range(first + 1, person + 1))
+                if person > first and tokens[first + 1].value.lower() in _LEADING_ARTICLES:
+                    surnames.add(fold(text[tokens[first + 1].start : tokens[person].end]))
+                i = person + 1
+                continue
+            if not self._may_start(tokens, i, text):
                 i += 1
                 continue
-            end = self._longest(tokens, i, text)
-            demonym = self._demonym(tokens, i, text)
-            if demonym and demonym[0] >= end:
-                j, country = demonym
-                s, e = tokens[i].start, tokens[j].end
-                spans.append(Span(s, e, text[s:e], "", sentence_of(s), "demonym", country))
-                i = j + 1
-                continue
-            if end < 0:
-                i += 1
-                continue
-            if i > 0 and _person_before(tokens, i, text, self):
-                people.add(fold(text[tokens[i].start : tokens[end].end]))
-                i = end + 1
-                continue
-            span = self._span(tokens, i, end, text, sentence_of)
+            span, end = self._span_at(tokens, i, text, sentence_of)
             if span is not None and not any(a <= span.start and span.end <= b for a, b in masked):
                 spans.append(span)
             i = end + 1
-        # A name once seen as a person's ("Haider Al-Lami") is a person's all through the text.
-        return [s for s in spans if fold(s.surface) not in people]
+        # A name once seen as a person's is a person's all through the text.
+        return [s for s in spans if s.kind != "place" or fold(s.surface) not in surnames]
 
-    def _span(
+    def _span_at(
+        self, tokens: list[Token], i: int, text: str, sentence_of: _SentenceOf
+    ) -> tuple[Span | None, int]:
+        tok = tokens[i]
+        for e in (tok.end, tok.end + 1):  # "B.C." is one token; "Ky" takes its period
+            surface = text[tok.start : e]
+            if surface.endswith(".") and surface in self._abbreviations:
+                place_id = self._abbreviations[surface]
+                sentence = sentence_of(tok.start)
+                return Span(tok.start, e, surface, "", sentence, place_id=place_id), i
+        end = self._longest(tokens, i, text)
+        demonym = self._demonym(tokens, i, text)
+        if demonym and demonym[0] >= end:
+            j, country = demonym
+            if j + 1 < len(tokens) and text[tokens[j].end : tokens[j + 1].start] == " ":
+                nxt = tokens[j + 1]
+                if nxt.capitalised and nxt.value.lower() not in _PLACE_WORDS:
+                    return None, j  # "American Psychological Association" names an actor
+            s, e = tokens[i].start, tokens[j].end
+            return Span(s, e, text[s:e], "", sentence_of(s), "demonym", country), j
+        if end < 0:
+            return None, i
+        return self._place_span(tokens, i, end, text, sentence_of), end
+
+    def _place_span(
         self, tokens: list[Token], i: int, j: int, text: str, sentence_of: _SentenceOf
     ) -> Span | None:
         s, e = tokens[i].start, tokens[j].end
-        if text[e : e + 1] == "." and text[s : e + 1] in self._abbreviations:
-            e += 1  # "Ky." and "Calif." keep their period
         surface = text[s:e]
         folded = fold(surface)
-        if folded in self._stop:
+        if folded in self._stop or len(folded) < 2:
             return None
-        key = self._key(surface)
+        letters = surface.replace(".", "")
+        if letters.isupper() and len(letters) <= 3 and surface not in self._capitals:
+            return None
         prev = tokens[i - 1].value.lower() if i > 0 else ""
-        if i > 0 and text[tokens[i - 1].end : s] not in (" ", "\n") and prev != "of":
+        if i > 0 and text[tokens[i - 1].end : s] not in (" ", "\n"):
             prev = ""
-        common = i == j and self._common(folded)
         return Span(
             s,
             e,
             surface,
-            key,
+            self._key(surface),
             sentence_of(s),
             sentence_initial=tokens[i].sentence_start,
             cue=prev if prev in CUE_WORDS else "",
-            common_word=common,
+            common_word=i == j and _is_common(surface),
         )
 
 
 class _SentenceOf:
+    """The sentence of an offset; offsets arrive in increasing order."""
+
     def __init__(self, sentences: list[tuple[int, int]]) -> None:
         self.sentences = sentences or [(0, 0)]
         self.pos = 0
 
     def __call__(self, offset: int) -> tuple[int, int]:
-        # Offsets arrive in increasing order: walk forward.
         while self.pos + 1 < len(self.sentences) and self.sentences[self.pos][1] <= offset:
             self.pos += 1
         return self.sentences[self.pos]
-
-
-def _sentence_lookup(sentences: list[tuple[int, int]]) -> _SentenceOf:
-    return _SentenceOf(sentences)
-
-
-def _person_before(tokens: list[Token], i: int, text: str, rec: Recognizer) -> bool:
-    """True when the span continues a capitalised name: "Haider Al-Lami", "Thabit Al-Abbasi".
-
-    The word before must be capitalised, joined by one space, not itself (part of) a place
-    or a demonym, and not a common word opening a sentence ("Former New York ...").
-    """
-    prev = tokens[i - 1]
-    if _after_title(tokens, i, text):
-        return True
-    if not prev.capitalised or text[prev.end : tokens[i].start] != " ":
-        return False
-    if (
-        prev.value in rec._demonyms
-        or (rec._table.get(rec._key(prev.value))
-        and not prev.sentence_start)
-    ):
-        return False
-    if "." in prev.value or prev.value.isupper():  # "U.S." or "UN" before a place
-        return False
-    if prev.sentence_start and rec._common(prev.value.lower()):
-        return False
-    if fold(prev.value) in rec._stop:  # titles: "President", "Gen" stay out of the way
-        return False
-    # A lone lowercase article joins a surname ("Al-Lami"): the strongest sign of a person.
-    following = tokens[i].value.lower()
-    return following in _LEADING_ARTICLES or not rec._common(prev.value.lower())
-
-
-_TITLES = frozenset(
-    "mr mrs ms dr sir col gen lt sgt capt maj cmdr adm gov sen rep president minister premier "
-    "governor senator general colonel captain sergeant commander spokesman spokeswoman "
-    "spokesperson chief mayor sheikh imam ayatollah king queen prince judge".split()
-)
-
-
-def _after_title(tokens: list[Token], i: int, text: str) -> bool:
-    """True when one to three capitalised words after a title lead to the span ("Col. Wayne")."""
-    j = i - 1
-    while j >= 0 and i - j <= 3:
-        tok = tokens[j]
-        gap = text[tok.end : tokens[j + 1].start]
-        if gap not in (" ", ". "):
-            return False
-        if tok.value.lower() in _TITLES:
-            return True
-        if not tok.capitalised:
-            return False
-        j -= 1
-    return False

@@ -194,6 +194,17 @@ def _mention(it: _Item, text: str) -> Mention:
     )
 
 
+def _candidates(span: Span, gazetteer: Gazetteer) -> list[Candidate]:
+    if span.place_id:
+        place = gazetteer.get(span.place_id)
+        return (
+            [Candidate.from_place(place, score=1.0, matched=span.surface, why=("abbreviation",))]
+            if place
+            else []
+        )
+    return gazetteer.lookup(span.surface, limit=_CANDIDATES)
+
+
 def resolve_spans(
     spans: Sequence[Span],
     text: str,
@@ -212,7 +223,7 @@ def resolve_spans(
             continue
         found = cache.get(span.surface)
         if found is None:
-            found = cache[span.surface] = gazetteer.lookup(span.surface, limit=_CANDIDATES)
+            found = cache[span.surface] = _candidates(span, gazetteer)
         if found and _keep(span, found):
             items.append(_Item(span, found, [c.score for c in found]))
     _hierarchy(items, text, counter)
