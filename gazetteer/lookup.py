@@ -22,7 +22,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from gazetteer._errors import GazetteerError, GazetteerNotBuiltError
 from gazetteer.build import build_index, index_path, prominence
@@ -36,13 +36,16 @@ logger = logging.getLogger(__name__)
 
 _REBUILD = "rebuild it with `geomap gazetteer build --force`"
 
+_CACHE_SIZE = 100_000  # lookups remembered per gazetteer (news repeats its place names)
+
 #: Longer queries are not names; they get no candidates.
 MAX_NAME_LENGTH = 200
 
 _W_PROMINENCE, _W_MATCH = 0.55, 0.3
 _HINT_AGREES, _HINT_CLOSE, _HINT_DISAGREES = 0.3, 0.15, -0.2
-_USER_BONUS, _OVERLAY_BONUS = 0.3, 0.05
+_USER_BONUS, _OVERLAY_BONUS = 0.5, 0.05
 _MATCH_EXACT, _MATCH_KEY, _MATCH_FUZZY = 1.0, 0.85, 0.6
+_ALTERNATE_PENALTY = 0.2
 _FUZZY_MIN_LENGTH = 5
 # Hints that a neighbouring feature type still satisfies halfway.
 _CLOSE_FEATURES = {
@@ -59,17 +62,86 @@ _PLACE_COLUMNS = (
 )
 
 
+class _Row(NamedTuple):
+    """A place as read from the index: the fields of :class:`Place`, unchecked (trusted)."""
+
+    id: str
+    name: str
+    lat: float
+    lon: float
+    feature: str
+    country: str
+    admin1: str
+    admin1_code: str
+    population: int
+    source: str
+
+
 @dataclass(frozen=True, slots=True)
 class _Hit:
-    place: Place
+    place: Place | _Row
     prominence: float
     name: str  # the stored name that matched
     folded: str
+    hint: str = ""  # the feature type the stored name's generic word says ("Texas City")
+    primary: bool = True  # the place's own name, not one of its alternate names
     fuzzy: float = 0.0  # similarity in (0, 1] for fuzzy hits, 0 for exact and key hits
+    user: bool = False  # from a user's places file: ranks ahead of the built-in data
 
 
 def _place(row: Sequence[Any]) -> tuple[Place, float]:
     return Place(*row[:10]), float(row[10])
+
+
+def _why(h: _Hit, hint: str | None, folded: str) -> tuple[str, ...]:
+    """Why a candidate ranked where it did, in words (built only for the ones returned)."""
+    if h.fuzzy:
+        how = f"fuzzy match {h.name!r} ({h.fuzzy:.2f})"
+    elif h.folded == folded:
+        how = f"same name {h.name!r}"
+    else:
+        how = f"same normalised name as {h.name!r}"
+    if not h.primary:
+        how += " (an alternate name)"
+    if h.hint and hint is None:
+        how += f" (whose {h.hint} word the query lacks)"
+    if h.user:
+        how += " (your places file)"
+    why = [
+        how,
+        f"prominence {h.prominence:.2f} ({h.place.feature}, population {h.place.population:,})",
+    ]
+    if hint is not None:
+        if hint == h.place.feature:
+            why.append(f"is a {hint} as the name says")
+        elif (hint, h.place.feature) in _CLOSE_FEATURES:
+            why.append(f"close to the {hint} the name says")
+        else:
+            why.append(f"is not a {hint} as the name says")
+    return tuple(why)
+
+
+def _score(h: _Hit, hint: str | None, folded: str) -> float:
+    if h.fuzzy:
+        match = _MATCH_FUZZY * h.fuzzy
+    elif h.folded == folded:
+        match = _MATCH_EXACT
+    else:
+        match = _MATCH_KEY
+    if not h.primary:
+        match -= _ALTERNATE_PENALTY
+    score = _W_PROMINENCE * h.prominence + _W_MATCH * match + (_USER_BONUS if h.user else 0.0)
+    if h.hint and hint is None:  # "Texas City" is not what "Texas" names
+        score += _HINT_DISAGREES / 2
+    if hint is not None:
+        feature = h.place.feature
+        if hint == feature:
+            score += _HINT_AGREES
+        elif (hint, feature) in _CLOSE_FEATURES:
+            score += _HINT_CLOSE
+        else:
+            score += _HINT_DISAGREES
+    return score
 
 
 class Gazetteer:
@@ -88,7 +160,8 @@ class Gazetteer:
             msg = f"no gazetteer index at {path}; build it with `geomap gazetteer build`"
             raise GazetteerNotBuiltError(msg)
         self.path = path
-        self._con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        uri = f"{path.resolve().as_uri()}?mode=ro"  # as_uri escapes "#", "?" and "%" in the path
+        self._con = sqlite3.connect(uri, uri=True, check_same_thread=False)
         try:
             meta = dict(self._con.execute("SELECT key, value FROM meta").fetchall())
         except sqlite3.DatabaseError as e:
@@ -103,6 +176,7 @@ class Gazetteer:
         self._user: dict[str, list[_Hit]] = defaultdict(list)
         self.places_files: list[Path] = []
         self._fuzzy_keys: dict[str, list[str]] | None = None
+        self._cache: dict[tuple[Any, ...], tuple[Candidate, ...]] = {}
         for file in places:
             self.add_places_file(file)
 
@@ -123,6 +197,10 @@ class Gazetteer:
             logger.info("building the gazetteer index at %s (once; about 30 s)", path)
             build_index(path)
         return cls(path, places=places)
+
+    def clear_cache(self) -> None:
+        """Forget remembered lookups (benchmarks measure cold lookups with it)."""
+        self._cache.clear()
 
     def close(self) -> None:
         self._con.close()
@@ -150,12 +228,16 @@ class Gazetteer:
             if place is None:  # unreachable: rows are either new places or merges
                 continue
             for name in row.names:
-                key = parse_name(name)[0]
+                key, hint = parse_name(name)
                 if key:
-                    self._user[key].append(
-                        _Hit(place, prominence(place) + _USER_BONUS, name, fold(name))
+                    prom = prominence(place)
+                    hit = _Hit(
+                        place, prom, name, fold(name), hint or "", name == place.name, user=True
                     )
+                    self._user[key].append(hit)
         self.places_files.append(path)
+        self._cache.clear()
+        self._fuzzy_keys = None
         return len(rows)
 
     # -- lookup ----------------------------------------------------------------------
@@ -169,16 +251,15 @@ class Gazetteer:
 
     def _hits(self, key: str) -> list[_Hit]:
         rows = self._con.execute(
-            f"SELECT {_PLACE_COLUMNS}, n.name, n.folded FROM names n "
+            f"SELECT {_PLACE_COLUMNS}, n.name, n.folded, n.hint, n.is_primary FROM names n "
             "JOIN places p ON p.pid = n.pid WHERE n.key = ?",
             (key,),
         ).fetchall()
         hits = []
         for row in rows:
-            place, prom = _place(row)
-            if place.id.startswith("overlay:"):
-                prom += _OVERLAY_BONUS
-            hits.append(_Hit(place, prom, row[11], row[12]))
+            place = _Row._make(row[:10])
+            prom = row[10] + (_OVERLAY_BONUS if place.id.startswith("overlay:") else 0.0)
+            hits.append(_Hit(place, prom, row[11], row[12], row[13], bool(row[14])))
         return hits + self._user.get(key, [])
 
     def _fuzzy_hits(self, key: str) -> list[_Hit]:
@@ -211,7 +292,7 @@ class Gazetteer:
                 continue
             similarity = 1.0 - edits / max(len(key), len(other))
             hits.extend(
-                _Hit(h.place, h.prominence, h.name, h.folded, fuzzy=similarity)
+                _Hit(h.place, h.prominence, h.name, h.folded, h.hint, h.primary, similarity, h.user)
                 for h in self._hits(other)
             )
         return hits
@@ -288,6 +369,23 @@ class Gazetteer:
             raise GazetteerError(msg)
         if len(name) > MAX_NAME_LENGTH:
             return []
+        args = (name, country, admin1, feature, limit, fuzzy)
+        cached = self._cache.get(args)
+        if cached is None:
+            if len(self._cache) >= _CACHE_SIZE:
+                self._cache.clear()
+            cached = self._cache[args] = tuple(self._lookup(*args))
+        return list(cached)
+
+    def _lookup(
+        self,
+        name: str,
+        country: str | None,
+        admin1: str | None,
+        feature: str | None,
+        limit: int,
+        fuzzy: bool,
+    ) -> list[Candidate]:
         key, hint = parse_name(name)
         if not key:
             return []
@@ -297,7 +395,7 @@ class Gazetteer:
         if fuzzy and not self._filter(hits, code, codes, feature):
             hits = self._fuzzy_hits(key)
         hits = self._filter(hits, code, codes, feature)
-        return self._rank(hits, fold(name), hint)[:limit]
+        return self._rank(hits, fold(name), hint, limit)
 
     @staticmethod
     def _filter(
@@ -312,40 +410,22 @@ class Gazetteer:
         ]
 
     @staticmethod
-    def _rank(hits: list[_Hit], folded: str, hint: str | None) -> list[Candidate]:
-        best: dict[str, tuple[float, _Hit, tuple[str, ...]]] = {}
+    def _rank(hits: list[_Hit], folded: str, hint: str | None, limit: int) -> list[Candidate]:
+        best: dict[str, tuple[float, _Hit]] = {}
         for h in hits:
-            if h.fuzzy:
-                match, how = _MATCH_FUZZY * h.fuzzy, f"fuzzy match {h.name!r} ({h.fuzzy:.2f})"
-            elif h.folded == folded:
-                match, how = _MATCH_EXACT, f"same name {h.name!r}"
-            else:
-                match, how = _MATCH_KEY, f"same normalised name as {h.name!r}"
-            score = _W_PROMINENCE * h.prominence + _W_MATCH * match
-            why = [
-                how,
-                f"prominence {h.prominence:.2f} ({h.place.feature}, "
-                f"population {h.place.population:,})",
-            ]
-            if hint is not None:
-                if hint == h.place.feature:
-                    score += _HINT_AGREES
-                    why.append(f"is a {hint} as the name says")
-                elif (hint, h.place.feature) in _CLOSE_FEATURES:
-                    score += _HINT_CLOSE
-                    why.append(f"close to the {hint} the name says")
-                else:
-                    score += _HINT_DISAGREES
-                    why.append(f"is not a {hint} as the name says")
+            score = _score(h, hint, folded)
             previous = best.get(h.place.id)
             if previous is None or score > previous[0]:
-                best[h.place.id] = (score, h, tuple(why))
+                best[h.place.id] = (score, h)
         ranked = sorted(best.values(), key=lambda t: (-t[0], -t[1].place.population, t[1].place.id))
         return [
             Candidate.from_place(
-                h.place, score=round(min(1.0, max(0.0, s)), 4), matched=h.name, why=why
+                h.place,
+                score=round(min(1.0, max(0.0, s)), 4),
+                matched=h.name,
+                why=_why(h, hint, folded),
             )
-            for s, h, why in ranked
+            for s, h in ranked[:limit]
         ]
 
     def resolve(

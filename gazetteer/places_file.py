@@ -90,14 +90,15 @@ def _row(record: dict[str, str], line: int, namespace: str) -> PlaceRow:
         raise ValueError(msg)
     alternates = [a.strip() for a in record.get("alternate_names", "").split("|") if a.strip()]
     names = tuple(dict.fromkeys([name, *alternates]))
-    feature = record.get("feature", "").strip() or "populated_place"
-    if feature not in FEATURE_TYPES:
+    feature = record.get("feature", "").strip()
+    if feature and feature not in FEATURE_TYPES:
         msg = f"unknown feature {feature!r}; use one of {', '.join(FEATURE_TYPES)}"
         raise ValueError(msg)
     row_id = record.get("id", "").strip()
     lat_text, lon_text = record.get("lat", "").strip(), record.get("lon", "").strip()
     if row_id.startswith(_MERGE_PREFIXES) and not (lat_text or lon_text):
         return PlaceRow(line=line, names=names, merge_into=row_id, feature=feature)
+    feature = feature or "populated_place"
     if not (lat_text and lon_text):
         msg = "lat and lon are required for a new place"
         raise ValueError(msg)

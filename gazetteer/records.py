@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 __all__ = ["FEATURE_TYPES", "Candidate", "Place"]
 
@@ -68,6 +68,31 @@ class Place:
             raise ValueError(msg)
 
 
+class PlaceFields(Protocol):
+    """What a candidate is made from: a :class:`Place` or a row read from the index."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def lat(self) -> float: ...
+    @property
+    def lon(self) -> float: ...
+    @property
+    def feature(self) -> str: ...
+    @property
+    def country(self) -> str: ...
+    @property
+    def admin1(self) -> str: ...
+    @property
+    def admin1_code(self) -> str: ...
+    @property
+    def population(self) -> int: ...
+    @property
+    def source(self) -> str: ...
+
+
 @dataclass(frozen=True, slots=True)
 class Candidate:
     """A place proposed for a name, with its score and why it ranked there."""
@@ -88,7 +113,7 @@ class Candidate:
 
     @classmethod
     def from_place(
-        cls, place: Place, *, score: float, matched: str, why: tuple[str, ...]
+        cls, place: PlaceFields, *, score: float, matched: str, why: tuple[str, ...]
     ) -> Candidate:
         return cls(
             id=place.id,

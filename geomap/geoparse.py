@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import logging
 import weakref
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 
 from gazetteer import Gazetteer
+from gazetteer.normalize import normalize_name
 from geomap.recognize import Recognizer, Span
 from geomap.records import Mention
 from geomap.resolve import PassCounter, resolve_spans
@@ -74,18 +75,23 @@ def geoparse(
         raise TypeError(msg)
     del published  # the incident stage resolves dates; accepted here for one signature
     gaz = gazetteer or default_gazetteer()
-    if spans is not None:
-        found = [_given_span(text, s, e) for s, e in spans]
-    else:
+    if spans is None:
         found = recognizer_for(gaz).find(text)
-    return resolve_spans(found, text, gaz, country_hint=country_hint, counter=counter)
+        return resolve_spans(found, text, gaz, country_hint=country_hint, counter=counter)
+    rec = recognizer_for(gaz)
+    given = [_given_span(text, s, e, rec.demonyms) for s, e in spans]
+    mentions = resolve_spans(given, text, gaz, country_hint=country_hint, counter=counter)
+    by_span = {(m.start, m.end): m for m in mentions}
+    return [by_span[(s, e)] for s, e in spans]  # one mention per given span, in its order
 
 
-def _given_span(text: str, start: int, end: int) -> Span:
+def _given_span(text: str, start: int, end: int, demonyms: Mapping[str, str]) -> Span:
     if not 0 <= start <= end <= len(text):
         msg = f"span ({start}, {end}) is outside the text of length {len(text)}"
         raise ValueError(msg)
-    from gazetteer.normalize import normalize_name
-
     surface = text[start:end]
+    if surface in demonyms:
+        return Span(
+            start, end, surface, "", (start, end), "demonym", demonyms[surface], cue="given"
+        )
     return Span(start, end, surface, normalize_name(surface), (start, end), cue="given")

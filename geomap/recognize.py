@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -70,6 +70,13 @@ _PLACE_WORDS = frozenset(
     "ridge rock peak junction crossing dam field fields base camp bridge state states".split()
 )
 
+_DIRECTIONS = frozenset(
+    "western eastern northern southern central northwestern northeastern southwestern "
+    "southeastern north south east west".split()
+)
+# Generic words that often open another name: "U.S. District Judge", "Kansas City Chiefs".
+_OPENS_NAMES = frozenset({"district", "city", "base", "camp", "region"})
+
 #: Words right before a span that make it a place: "in Hit", "near Balad", "north of Baghdad".
 CUE_WORDS = frozenset(
     "in near at into from outside across around toward towards to via through inside "
@@ -92,6 +99,7 @@ class Span:
     sentence_initial: bool = False
     cue: str = ""  # the cue word right before, lowercased
     common_word: bool = False  # one word that is also a common English word
+    in_name: bool = False  # ... next to capitalised words: "Rose Garden", "Environment Canada"
 
 
 def _data(name: str) -> str:
@@ -105,7 +113,7 @@ def _lines(name: str) -> list[str]:
 @cache
 def common_words() -> frozenset[str]:
     """Lowercase English words (common nouns, adjectives, verbs), from the web2 word list."""
-    from english_words import get_english_words_set
+    from english_words import get_english_words_set  # type: ignore[import-untyped]
 
     return frozenset(w for w in get_english_words_set(["web2"], lower=False) if w.islower())
 
@@ -113,7 +121,7 @@ def common_words() -> frozenset[str]:
 @cache
 def given_names() -> frozenset[str]:
     """Lowercased given names of many languages, from gender-guesser's name list."""
-    from gender_guesser.detector import Detector
+    from gender_guesser.detector import Detector  # type: ignore[import-untyped]
 
     return frozenset(Detector(case_sensitive=False).names)
 
@@ -149,9 +157,19 @@ class Recognizer:
         self._actors = [a.lower() for a in _lines("actors.txt")]
         rows = csv.DictReader(_data("demonyms.csv").splitlines())
         self._demonyms = {r["demonym"]: r["country"] for r in rows}
+        self.demonyms: Mapping[str, str] = self._demonyms
         rows = csv.DictReader(_data("abbreviations.csv").splitlines())
         self._abbreviations = {r["abbreviation"]: r["id"] for r in rows}
         self._key_cache: dict[str, str] = {}
+        self._fold_cache: dict[str, str] = {}
+
+    def _fold(self, surface: str) -> str:
+        folded = self._fold_cache.get(surface)
+        if folded is None:
+            if len(self._fold_cache) > 200_000:
+                self._fold_cache.clear()
+            folded = self._fold_cache[surface] = fold(surface)
+        return folded
 
     def _key(self, surface: str) -> str:
         key = self._key_cache.get(surface)
@@ -172,6 +190,8 @@ class Recognizer:
         tok = tokens[i]
         if tok.capitalised:
             return tok.value.lower() not in _DETERMINERS
+        if tok.value in _DIRECTIONS:  # "western Iraq": kept only if the whole is a name
+            return True
         if tok.value.lower() in _LEADING_ARTICLES and i + 1 < len(tokens):
             nxt = tokens[i + 1]
             return text[tok.end : nxt.start] == "-" and nxt.capitalised
@@ -187,15 +207,41 @@ class Recognizer:
             if j > i:
                 if text[tokens[j - 1].end : tok.start] not in _JOINERS:
                     break
-                if tok.value[0].islower() and lower not in _INNER_LOWER | _GENERIC_TOKENS:
+                direction_led = j == i + 1 and tokens[i].value in _DIRECTIONS
+                lowercase = tok.value[0].islower() and lower not in _INNER_LOWER | _GENERIC_TOKENS
+                if lowercase and not direction_led:  # "western desert" may go on in lowercase
                     break
             known = self._known(text[start : tok.end])
             if known and not (j > i and lower in _INNER_LOWER):
+                if j > i and lower in _OPENS_NAMES and self._name_follows(tokens, j, text):
+                    break  # "U.S. District Judge": the generic word opens another name
                 best = j
-            elif known is None and lower not in _GENERIC_TOKENS | _INNER_LOWER:
-                if not (j == i and lower in _LEADING_GENERIC):
-                    break
+            elif (
+                known is None
+                and lower not in _GENERIC_TOKENS | _INNER_LOWER
+                and not (j == i and lower in _LEADING_GENERIC)
+            ):
+                break
         return best
+
+    @staticmethod
+    def _org_follows(tokens: list[Token], k: int, text: str) -> bool:
+        """Two or more capitalised words, not titles or place words, from token ``k`` on."""
+        n = 0
+        while k + n < len(tokens) and tokens[k + n].capitalised:
+            lower = tokens[k + n].value.lower()
+            if lower in _TITLES or lower in _PLACE_WORDS:
+                return False
+            if n and text[tokens[k + n - 1].end : tokens[k + n].start] != " ":
+                break
+            n += 1
+        return n >= 2
+
+    @staticmethod
+    def _name_follows(tokens: list[Token], j: int, text: str) -> bool:
+        if j + 1 >= len(tokens) or text[tokens[j].end : tokens[j + 1].start] != " ":
+            return False
+        return tokens[j + 1].capitalised
 
     def _demonym(self, tokens: list[Token], i: int, text: str) -> tuple[int, str] | None:
         tok = tokens[i]
@@ -209,7 +255,7 @@ class Recognizer:
     def _masked(self, text: str) -> list[tuple[int, int]]:
         """Offsets of actor names: spans inside them are not places."""
         lowered = text.lower()
-        spans = []
+        spans: list[tuple[int, int]] = []
         for actor in self._actors:
             if actor in lowered:
                 pattern = r"(?<!\w)" + re.escape(actor) + r"(?!\w)"
@@ -243,9 +289,11 @@ class Recognizer:
             and text[nxt.end : tokens[i + 2].start] == "-"
             and tokens[i + 2].capitalised
         )
-        if article_surname and not _is_common(lower):
-            return i + 2
-        if lower not in given_names() or _is_common(lower) or not nxt.capitalised:
+        if article_surname and not _is_common(lower) and self._longest(tokens, i, text) <= i:
+            return i + 2  # "Haider Al-Lami"; but "Ain al-Asad" is a place
+        if lower not in given_names() or not nxt.capitalised:
+            return -1
+        if tok.sentence_start and _is_common(lower):  # "In Ontario", "Will Iraq ..."
             return -1
         if self._not_a_name(nxt):
             return -1
@@ -270,7 +318,7 @@ class Recognizer:
             or lower in _GENERIC_TOKENS
             or tok.value in self._demonyms
             or tok.value.isupper()
-            or fold(tok.value) in self._stop
+            or self._fold(tok.value) in self._stop
         )
 
     # -- the walk --------------------------------------------------------------------
@@ -284,13 +332,18 @@ class Recognizer:
         spans: list[Span] = []
         surnames: set[str] = set()
         i = 0
-        while i < len(tokens):
+        n = len(tokens)
+        while i < n:
+            tok = tokens[i]
+            if not tok.capitalised and tok.value not in _LEADING_ARTICLES | _DIRECTIONS:
+                i += 1
+                continue
             person = self._person_end(tokens, i, text)
             if person >= 0:
                 first = i + 1 if tokens[i].value.lower() in _TITLES else i
-                surnames.update(fold(tokens[k].value) for k in range(first + 1, person + 1))
+                surnames.update(self._fold(tokens[k].value) for k in range(first + 1, person + 1))
                 if person > first and tokens[first + 1].value.lower() in _LEADING_ARTICLES:
-                    surnames.add(fold(text[tokens[first + 1].start : tokens[person].end]))
+                    surnames.add(self._fold(text[tokens[first + 1].start : tokens[person].end]))
                 i = person + 1
                 continue
             if not self._may_start(tokens, i, text):
@@ -301,7 +354,7 @@ class Recognizer:
                 spans.append(span)
             i = end + 1
         # A name once seen as a person's is a person's all through the text.
-        return [s for s in spans if s.kind != "place" or fold(s.surface) not in surnames]
+        return [s for s in spans if s.kind != "place" or self._fold(s.surface) not in surnames]
 
     def _span_at(
         self, tokens: list[Token], i: int, text: str, sentence_of: _SentenceOf
@@ -317,14 +370,17 @@ class Recognizer:
         demonym = self._demonym(tokens, i, text)
         if demonym and demonym[0] >= end:
             j, country = demonym
-            if j + 1 < len(tokens) and text[tokens[j].end : tokens[j + 1].start] == " ":
-                nxt = tokens[j + 1]
-                if nxt.capitalised and nxt.value.lower() not in _PLACE_WORDS:
-                    return None, j  # "American Psychological Association" names an actor
+            joined = j + 1 < len(tokens) and text[tokens[j].end : tokens[j + 1].start] == " "
+            if joined and self._org_follows(tokens, j + 1, text):
+                return None, j  # "American Psychological Association" names an actor
             s, e = tokens[i].start, tokens[j].end
             return Span(s, e, text[s:e], "", sentence_of(s), "demonym", country), j
-        if end < 0:
+        if end < 0 or (end == i and not tok.capitalised):
             return None, i
+        if not tok.capitalised and all(
+            t.value.lower() in _GENERIC_TOKENS for t in tokens[i + 1 : end + 1]
+        ):
+            return None, end  # "a southern city": a direction and a generic word name nothing
         return self._place_span(tokens, i, end, text, sentence_of), end
 
     def _place_span(
@@ -332,15 +388,20 @@ class Recognizer:
     ) -> Span | None:
         s, e = tokens[i].start, tokens[j].end
         surface = text[s:e]
-        folded = fold(surface)
+        folded = self._fold(surface)
         if folded in self._stop or len(folded) < 2:
             return None
+        if all(w in _GENERIC_TOKENS for w in folded.split()):
+            return None  # "Air Base" alone names nothing
+        if self._in_hyphenated_name(tokens, i, j, text):
+            return None  # part of a longer hyphenated name: "Wal-Mart", "Coca-Cola"
         letters = surface.replace(".", "")
         if letters.isupper() and len(letters) <= 3 and surface not in self._capitals:
             return None
         prev = tokens[i - 1].value.lower() if i > 0 else ""
         if i > 0 and text[tokens[i - 1].end : s] not in (" ", "\n"):
             prev = ""
+        common = i == j and _is_common(surface)
         return Span(
             s,
             e,
@@ -349,7 +410,35 @@ class Recognizer:
             sentence_of(s),
             sentence_initial=tokens[i].sentence_start,
             cue=prev if prev in CUE_WORDS else "",
-            common_word=i == j and _is_common(surface),
+            common_word=common,
+            in_name=common and self._in_name_chain(tokens, i, text),
+        )
+
+    def _in_hyphenated_name(self, tokens: list[Token], i: int, j: int, text: str) -> bool:
+        after = tokens[j + 1] if j + 1 < len(tokens) else None
+        if after and text[tokens[j].end : after.start] == "-" and after.capitalised:
+            return not self._place_word(after.value)
+        before = tokens[i - 1] if i > 0 else None
+        if before and text[before.end : tokens[i].start] == "-" and before.capitalised:
+            return not self._place_word(before.value)
+        return False
+
+    def _place_word(self, word: str) -> bool:
+        """A word that names a place by itself and is not a common word ("Russia-Turkey")."""
+        return bool(self._known(word)) and not _is_common(word)
+
+    def _in_name_chain(self, tokens: list[Token], i: int, text: str) -> bool:
+        if self._name_follows(tokens, i, text):
+            return True
+        if i == 0 or text[tokens[i - 1].end : tokens[i].start] != " ":
+            return False
+        prev = tokens[i - 1]
+        if prev.value in ("of", "and", "&") and i > 1:  # "Department of Fish and Wildlife"
+            prev = tokens[i - 2]
+        return (
+            prev.capitalised
+            and not prev.sentence_start
+            and self._fold(prev.value) not in self._stop
         )
 
 

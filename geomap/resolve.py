@@ -5,27 +5,33 @@ small named passes, in order, adjust the ranking; each counts how often it chang
 winner, and the mention records which one decided:
 
 1. ``hierarchy``: an explicit parent right after the name ("Hit, in Anbar", "Paris, Texas",
-   "Erbil, in the Kurdistan Region") keeps the candidates inside it;
-2. ``country_focus``: places in the countries the document is about (named countries,
-   demonyms, the caller's hint, and names with one clear reading) rank up;
-3. ``coherence``: candidates near the document's other places rank up;
-4. ``prominence``: otherwise the lookup's ranking stands.
+   "Glasgow, Ky.") keeps the candidates inside it; a title or institution right after the
+   name ("New York Gov.", "Kentucky State Police") points at a division;
+2. ``country_focus``: places in the countries and divisions the document is about (named
+   countries, demonyms, the caller's hint, and names with one clear reading) rank up;
+3. ``coherence``: candidates near the document's confidently placed names rank up;
+4. ``discourse``: one name means one place throughout a document, so every mention of a
+   name takes the reading its mentions support most;
+5. ``prominence``: otherwise the lookup's ranking stands.
 
 Spans whose only readings are obscure, or common words that name no prominent place and
-follow no place cue, are dropped. Ambiguity that stays close keeps its alternatives.
+follow no place cue, are dropped. A US county the gazetteer cannot place resolves to its
+state, saying so. Ambiguity that stays close is marked "(ambiguous)" and keeps its
+alternatives.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import cache
+from itertools import pairwise
 
 from gazetteer import Candidate, Gazetteer
-from gazetteer.build import prominence
-from gazetteer.records import Place
+from gazetteer.build import feature_prominence
 from geomap.recognize import Span
 from geomap.records import Mention
 
@@ -35,20 +41,26 @@ logger = logging.getLogger(__name__)
 
 #: The disambiguation passes, in order, with what each does.
 PASSES: dict[str, str] = {
-    "hierarchy": "a parent named right after the place keeps the candidates inside it",
+    "hierarchy": "a parent or a title named right after the place",
     "country_focus": "places in the countries the document is about rank up",
-    "coherence": "places near the document's other places rank up",
+    "coherence": "places near the document's confidently placed names rank up",
+    "discourse": "one name, one place, throughout a document",
     "prominence": "the most prominent, best-matching place",
 }
 
 _CANDIDATES = 25
 _W_FOCUS = 0.35
-_W_ADMIN1_FOCUS = 0.1
+_W_ADMIN1_FOCUS = 0.15
 _W_HIERARCHY = 0.6
-_W_COHERENCE = 0.12
-_NEAR_DEGREES = 2.5  # bounding box of "near" for coherence, about 250 km
+_W_TITLE = 0.3
+_W_COHERENCE = 0.15
+_W_COUNTRY = 0.15  # a country named in full almost always means the country
+_NEAR_DEGREES = 2.0  # "near" for coherence: about 200 km
+_CONFIDENT_MARGIN = 0.15
 _MIN_PROMINENCE = 0.3  # weaker readings need a cue to count
-_COMMON_PROMINENCE = 0.78  # a common English word must name a place this prominent
+_COMMON_PROMINENCE = 0.78  # a common word opening a sentence must name a place this prominent
+_COMMON_MIDSENTENCE = 0.65  # ... and a capitalised common word inside a sentence
+_COUNTRY_PROMINENCE = 0.95
 _AMBIGUOUS_MARGIN = 0.05
 _RELATION = re.compile(
     r"(?:(?P<distance>\d+(?:[.,]\d+)?\s*(?:km|kilometers|kilometres|miles|mi)\s+)?"
@@ -57,11 +69,17 @@ _RELATION = re.compile(
     re.IGNORECASE,
 )
 _PARENT_GAP = re.compile(r"^(?:,\s*(?:in\s+(?:the\s+)?)?|\s+in\s+(?:the\s+)?|\s*\(\s*)$")
+# Words right after a name that make it a division: "New York Gov.", "Kentucky State Police".
+_DIVISION_TITLE = re.compile(
+    r"^\s+(?:Gov\b|Governor|Premier|Lt\. Gov|State\s+(?:Police|Patrol|Senate|Legislature|"
+    r"University|Department)|Legislature|Attorney General|Sen\b|Senator|Rep\b|"
+    r"Republican|Democrat|provincial|state\b)"
+)
 _BROAD = ("continent", "country", "region", "admin1")
 
 
 class PassCounter(Counter[str]):
-    """How many mentions each pass decided; logged after each document set."""
+    """How many mentions each pass decided."""
 
 
 @dataclass(slots=True)
@@ -71,43 +89,84 @@ class _Item:
     scores: list[float]
     decision: str = "prominence"
 
+    def best(self) -> int:
+        return max(range(len(self.scores)), key=self.scores.__getitem__)
+
+    def margin(self) -> float:
+        if len(self.scores) < 2:
+            return 1.0
+        top = sorted(self.scores, reverse=True)
+        return top[0] - top[1]
+
 
 def _prominence(c: Candidate) -> float:
-    place = Place(c.id, c.name, c.lat, c.lon, c.feature, c.country, population=c.population)
-    value = prominence(place)
-    return value + (0.2 if c.id.startswith(("overlay:", "user:")) else 0.0)
+    curated = 0.2 if c.id.startswith(("overlay:", "user:")) else 0.0
+    return feature_prominence(c.feature, c.population) + curated
 
 
 def _keep(span: Span, candidates: list[Candidate]) -> bool:
     """Recognition rules that need the candidates: obscure readings and common words."""
+    if span.place_id or span.cue == "given":
+        return True
     best = max(_prominence(c) for c in candidates)
-    if span.common_word and best < _COMMON_PROMINENCE and not span.cue:
-        return False
-    if span.sentence_initial and span.common_word and not span.cue:
-        return best >= _COMMON_PROMINENCE
+    if span.in_name and not span.cue:  # "Rose Garden", but "Environment Canada"
+        return best >= _COUNTRY_PROMINENCE
+    if span.common_word and not span.cue:
+        limit = _COMMON_PROMINENCE if span.sentence_initial else _COMMON_MIDSENTENCE
+        return best >= limit
     return best >= _MIN_PROMINENCE or bool(span.cue)
 
 
-def _focus(items: list[_Item], demonyms: Sequence[Span], hint: str | None) -> Counter[str]:
-    weights: Counter[str] = Counter()
+@cache
+def _counties() -> dict[str, tuple[str, ...]]:
+    from gazetteer.sources import us_counties
+
+    return us_counties()
+
+
+def _candidates(span: Span, gazetteer: Gazetteer) -> list[Candidate]:
+    if span.place_id:
+        place = gazetteer.get(span.place_id)
+        if place is None:
+            return []
+        return [Candidate.from_place(place, score=1.0, matched=span.surface, why=("abbreviation",))]
+    found = gazetteer.lookup(span.surface, limit=_CANDIDATES)
+    if span.surface.lower().endswith(" county"):
+        states = _counties().get(span.key, ())
+        placed = [gazetteer.get(f"iso3166-2:{code}") for code in states]
+        why = (f"{span.surface} is a county of this state; the gazetteer has no point for it",)
+        counties = [
+            Candidate.from_place(p, score=0.7, matched=span.surface, why=why) for p in placed if p
+        ]
+        found = sorted(counties + found, key=lambda c: -c.score)
+    return found
+
+
+_Weights = defaultdict[str, float]
+
+
+def _focus(
+    items: list[_Item], demonyms: Sequence[Span], hint: str | None
+) -> tuple[_Weights, _Weights]:
+    countries: _Weights = defaultdict(float)
+    divisions: _Weights = defaultdict(float)
     for it in items:
-        top = it.candidates[0]
-        if top.feature == "country":
-            weights[top.country] += 2.0
-        elif len(it.candidates) == 1 or it.scores[0] - it.scores[1] > 0.15:
-            weights[top.country] += 1.0
-        else:
-            weights[top.country] += 0.3
+        top = it.candidates[it.best()]
+        confident = len(it.candidates) == 1 or it.margin() > _CONFIDENT_MARGIN
+        weight = 2.0 if top.feature == "country" else 1.0 if confident else 0.25
+        countries[top.country] += weight
+        if top.admin1_code and (confident or top.feature in ("admin1", "region")):
+            divisions[top.admin1_code] += weight
     for d in demonyms:
-        weights[d.country] += 1.0
+        countries[d.country] += 1.0
     if hint:
-        weights[hint.upper()] += 5.0
-    return weights
+        countries[hint.upper()] += 5.0
+    return countries, divisions
 
 
-def _share(weights: Counter[str], key: str) -> float:
+def _share(weights: _Weights, key: str) -> float:
     total = sum(weights.values())
-    return weights[key] / total if total else 0.0
+    return weights[key] / total if total and key else 0.0
 
 
 def _near(a: Candidate, b: Candidate) -> bool:
@@ -115,41 +174,46 @@ def _near(a: Candidate, b: Candidate) -> bool:
 
 
 def _rescore(it: _Item, bonus: list[float], name: str, counter: PassCounter) -> None:
-    before = max(range(len(it.scores)), key=it.scores.__getitem__)
+    before = it.best()
     it.scores = [s + b for s, b in zip(it.scores, bonus, strict=True)]
-    after = max(range(len(it.scores)), key=it.scores.__getitem__)
-    if after != before:
+    if it.best() != before:
         it.decision = name
         counter[name] += 1
 
 
 def _hierarchy(items: list[_Item], text: str, counter: PassCounter) -> None:
-    for a, b in zip(items, items[1:], strict=False):
+    for it in items:  # "New York Gov. Mario Cuomo": the state, not the city
+        if _DIVISION_TITLE.match(text[it.span.end : it.span.end + 30]):
+            bonus = [_W_TITLE if c.feature in ("admin1", "region") else 0.0 for c in it.candidates]
+            _rescore(it, bonus, "hierarchy", counter)
+    for a, b in pairwise(items):
         if not _PARENT_GAP.match(text[a.span.end : b.span.start]):
             continue
+        if a.candidates[a.best()].feature in ("country", "continent"):
+            continue  # "Russia, Turkey and Iran" is a list, not a hierarchy
         parents = [c for c in b.candidates[:5] if c.feature in _BROAD]
-        if not parents:
-            continue
-        bonus = [
-            _W_HIERARCHY
-            if any(
+
+        def inside(c: Candidate, parents: list[Candidate] = parents) -> bool:
+            return c.feature not in ("country", "continent") and any(
                 c.country == p.country
                 and (p.feature == "country" or c.admin1_code == p.admin1_code)
                 for p in parents
             )
-            and c.feature not in ("country", "continent")
-            else 0.0
-            for c in a.candidates
-        ]
+
+        bonus = [_W_HIERARCHY if inside(c) else 0.0 for c in a.candidates]
         if any(bonus):
             _rescore(a, bonus, "hierarchy", counter)
 
 
-def _country_focus(items: list[_Item], weights: Counter[str], counter: PassCounter) -> None:
-    admin1: Counter[str] = Counter(it.candidates[0].admin1_code for it in items)
+def _country_focus(
+    items: list[_Item], focus: tuple[_Weights, _Weights], counter: PassCounter
+) -> None:
+    countries, divisions = focus
     for it in items:
         bonus = [
-            _W_FOCUS * _share(weights, c.country) + _W_ADMIN1_FOCUS * _share(admin1, c.admin1_code)
+            _W_FOCUS * _share(countries, c.country)
+            + _W_ADMIN1_FOCUS * _share(divisions, c.admin1_code)
+            + (_W_COUNTRY if c.feature == "country" else 0.0)
             for c in it.candidates
         ]
         _rescore(it, bonus, "country_focus", counter)
@@ -157,16 +221,37 @@ def _country_focus(items: list[_Item], weights: Counter[str], counter: PassCount
 
 def _coherence(items: list[_Item], counter: PassCounter) -> None:
     anchors = [
-        (it, it.candidates[max(range(len(it.scores)), key=it.scores.__getitem__)]) for it in items
+        (it.span.key, it.candidates[it.best()])
+        for it in items
+        if it.margin() > _CONFIDENT_MARGIN and it.candidates[it.best()].feature not in _BROAD
     ]
     for it in items:
-        others = [
-            c for other, c in anchors if other.span.key != it.span.key and c.feature not in _BROAD
-        ]
+        others = [c for key, c in anchors if key != it.span.key]
         if not others or len(it.candidates) == 1:
             continue
         bonus = [_W_COHERENCE if any(_near(c, o) for o in others) else 0.0 for c in it.candidates]
         _rescore(it, bonus, "coherence", counter)
+
+
+def _discourse(items: list[_Item], counter: PassCounter) -> None:
+    groups: dict[str, list[_Item]] = defaultdict(list)
+    for it in items:
+        groups[it.span.key].append(it)
+    for group in groups.values():
+        if len(group) < 2:
+            continue
+        support: _Weights = defaultdict(float)
+        for it in group:
+            best = it.best()
+            support[it.candidates[best].id] += it.scores[best]
+        winner = max(support, key=support.__getitem__)
+        for it in group:
+            ids = [c.id for c in it.candidates]
+            if winner in ids and ids[it.best()] != winner:
+                k = ids.index(winner)
+                it.scores[k] = max(it.scores) + 0.01
+                it.decision = "discourse"
+                counter["discourse"] += 1
 
 
 def _mention(it: _Item, text: str) -> Mention:
@@ -194,15 +279,24 @@ def _mention(it: _Item, text: str) -> Mention:
     )
 
 
-def _candidates(span: Span, gazetteer: Gazetteer) -> list[Candidate]:
-    if span.place_id:
-        place = gazetteer.get(span.place_id)
-        return (
-            [Candidate.from_place(place, score=1.0, matched=span.surface, why=("abbreviation",))]
-            if place
-            else []
-        )
-    return gazetteer.lookup(span.surface, limit=_CANDIDATES)
+def _demonym_mention(d: Span, gazetteer: Gazetteer) -> Mention:
+    country = gazetteer.get(f"iso3166-1:{d.country}")
+    place = (
+        Candidate.from_place(country, score=1.0, matched=d.surface, why=("demonym",))
+        if country
+        else None
+    )
+    return Mention(
+        start=d.start,
+        end=d.end,
+        surface=d.surface,
+        sentence=d.sentence,
+        kind="demonym",
+        place=place,
+        score=1.0 if place else 0.0,
+        decision="demonym",
+        country=d.country,
+    )
 
 
 def resolve_spans(
@@ -215,43 +309,29 @@ def resolve_spans(
 ) -> list[Mention]:
     """Resolve recognised spans to places at document level; demonyms pass through."""
     counter = counter if counter is not None else PassCounter()
-    cache: dict[str, list[Candidate]] = {}
+    cache_: dict[str, list[Candidate]] = {}
     items: list[_Item] = []
+    unresolved: list[Mention] = []
     demonyms = [s for s in spans if s.kind == "demonym"]
     for span in spans:
         if span.kind != "place":
             continue
-        found = cache.get(span.surface)
+        found = cache_.get(span.surface)
         if found is None:
-            found = cache[span.surface] = _candidates(span, gazetteer)
+            found = cache_[span.surface] = _candidates(span, gazetteer)
         if found and _keep(span, found):
             items.append(_Item(span, found, [c.score for c in found]))
+        elif span.cue == "given":  # spans given by the caller are all answered
+            unresolved.append(
+                Mention(span.start, span.end, span.surface, span.sentence, decision="no match")
+            )
     _hierarchy(items, text, counter)
     _country_focus(items, _focus(items, demonyms, country_hint), counter)
     _coherence(items, counter)
+    _discourse(items, counter)
+    counter["prominence"] += sum(1 for it in items if it.decision == "prominence")
     mentions = [_mention(it, text) for it in items]
-    for it in items:
-        if it.decision == "prominence":
-            counter["prominence"] += 1
-    for d in demonyms:
-        country = gazetteer.get(f"iso3166-1:{d.country}")
-        place = (
-            Candidate.from_place(country, score=1.0, matched=d.surface, why=("demonym",))
-            if country
-            else None
-        )
-        mentions.append(
-            Mention(
-                start=d.start,
-                end=d.end,
-                surface=d.surface,
-                sentence=d.sentence,
-                kind="demonym",
-                place=place,
-                score=1.0 if place else 0.0,
-                decision="demonym",
-                country=d.country,
-            )
-        )
+    mentions.extend(_demonym_mention(d, gazetteer) for d in demonyms)
+    mentions.extend(unresolved)
     mentions.sort(key=lambda m: (m.start, m.end))
     return mentions
