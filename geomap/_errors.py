@@ -5,6 +5,7 @@ from __future__ import annotations
 __all__ = [
     "CorpusError",
     "GeomapError",
+    "ReportError",
 ]
 
 
@@ -30,3 +31,17 @@ class CorpusError(GeomapError, ValueError):
         self.line = line
         self.problem = problem
         super().__init__(f"{path}, line {line}: {problem}")
+
+
+class ReportError(GeomapError, ValueError):
+    """A report file (or one line of a JSON Lines file) cannot be read.
+
+    ``line`` is 0 when the problem concerns the whole file.
+    """
+
+    def __init__(self, path: str, line: int, problem: str) -> None:
+        self.path = path
+        self.line = line
+        self.problem = problem
+        where = f"{path}, line {line}" if line else path
+        super().__init__(f"{where}: {problem}")

@@ -18,6 +18,7 @@ from gazetteer import Candidate, Gazetteer, GazetteerError
 from gazetteer.build import build_index, default_cache_dir, index_path
 from geomap import __version__
 from geomap._errors import GeomapError
+from geomap.records import Mention
 
 __all__ = ["main"]
 
@@ -206,6 +207,91 @@ def info(as_json: bool) -> None:
     )
 
 
+def _place_dict(m: Mention) -> dict[str, Any]:
+    p = m.place
+    return {
+        "start": m.start,
+        "end": m.end,
+        "text": m.surface,
+        "kind": m.kind,
+        "name": p.name if p else None,
+        "lat": p.lat if p else None,
+        "lon": p.lon if p else None,
+        "feature": p.feature if p else None,
+        "country": p.country if p else None,
+        "admin1": p.admin1 if p else None,
+        "id": p.id if p else None,
+        "score": m.score,
+        "decision": m.decision,
+        "relation": m.relation or None,
+    }
+
+
+@cli.command(context_settings=_CONTEXT)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "jsonl"]),
+    default="table",
+    show_default=True,
+)
+@click.option("--country", metavar="CC", help="Country the reports are about (a focus hint).")
+@click.option(
+    "--places",
+    "places_files",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    multiple=True,
+    help="Your own places CSV, ranked ahead of the built-in data (repeatable).",
+)
+def places(
+    paths: tuple[Path, ...], fmt: str, country: str | None, places_files: tuple[Path, ...]
+) -> None:
+    """Find and resolve the place names of reports.
+
+    PATHS are .txt or .md reports, folders of them, or .jsonl files with one
+    {"id", "text", "published"} report per line. Inputs that cannot be read are named on
+    stderr and the exit status is 1; the others are still processed.
+
+    \b
+    Examples:
+        geomap places examples/reports
+        geomap places corpus.jsonl --format jsonl > places.jsonl
+    """
+    from geomap.geoparse import geoparse
+    from geomap.ingest import read_reports
+
+    result = read_reports(paths)
+    gaz = _open(places_files)
+    for report in result.reports:
+        mentions = geoparse(report.text, country_hint=country, gazetteer=gaz)
+        if fmt == "jsonl":
+            row = {"id": report.id, "places": [_place_dict(m) for m in mentions]}
+            click.echo(json.dumps(row, ensure_ascii=False))
+        elif fmt == "json":
+            click.echo(
+                json.dumps(
+                    {"id": report.id, "places": [_place_dict(m) for m in mentions]},
+                    ensure_ascii=False,
+                    indent=2,
+                )
+            )
+        else:
+            click.echo(click.style(f"{report.id}  ({report.path})", bold=True))
+            for m in mentions:
+                p = m.place
+                where = (
+                    f"{p.name} [{p.feature}, {p.country}] {p.lat:.4f},{p.lon:.4f}"
+                    if p
+                    else "unresolved"
+                )
+                click.echo(f"  {m.start:>6}  {m.surface[:40]:40}  {where}  {m.decision}")
+    for problem in result.skipped:
+        click.echo(f"skipped: {problem}", err=True)
+    if result.skipped:
+        sys.exit(1)
+
+
 @cli.group(cls=_Group, context_settings=_CONTEXT, name="eval")
 def eval_group() -> None:
     """Measure the geoparser against a gold corpus.
@@ -242,7 +328,6 @@ def eval_geoparse(corpus: Path, gold_spans: bool, demonyms: bool, as_json: bool)
 
     from geomap.evaluate import evaluate_geoparse, evaluate_resolution, format_report, load_corpus
     from geomap.geoparse import default_gazetteer, geoparse
-    from geomap.records import Mention
     from geomap.resolve import PassCounter
 
     docs = load_corpus(corpus)

@@ -42,6 +42,7 @@ from geomap._text import Token, sentence_spans, tokenize
 __all__ = ["CUE_WORDS", "Recognizer", "Span", "common_words", "given_names"]
 
 _MAX_WORDS = 7
+_MAX_WORD = 60  # longer "words" are not names (runs of letters in garbled text)
 _JOINERS = frozenset({" ", "-", "'", "’", "‘", "ʿ", "`", "–"})
 # Lowercase words allowed inside a name (not at its start, not at its end).
 _INNER_LOWER = frozenset(
@@ -100,6 +101,7 @@ class Span:
     cue: str = ""  # the cue word right before, lowercased
     common_word: bool = False  # one word that is also a common English word
     in_name: bool = False  # ... next to capitalised words: "Rose Garden", "Environment Canada"
+    lookup: str = ""  # the text to look up when it differs from the surface ("Babel province")
 
 
 def _data(name: str) -> str:
@@ -335,7 +337,9 @@ class Recognizer:
         n = len(tokens)
         while i < n:
             tok = tokens[i]
-            if not tok.capitalised and tok.value not in _LEADING_ARTICLES | _DIRECTIONS:
+            if len(tok.value) > _MAX_WORD or (
+                not tok.capitalised and tok.value not in _LEADING_ARTICLES | _DIRECTIONS
+            ):
                 i += 1
                 continue
             person = self._person_end(tokens, i, text)
@@ -387,8 +391,13 @@ class Recognizer:
         self, tokens: list[Token], i: int, j: int, text: str, sentence_of: _SentenceOf
     ) -> Span | None:
         s, e = tokens[i].start, tokens[j].end
+        lookup = text[s:e]
+        k = j  # a trailing lowercase generic word is a hint, not part of the name
+        while k > i and tokens[k].value in _GENERIC_TOKENS and tokens[k].value.islower():
+            k -= 1
+        e = tokens[k].end
         surface = text[s:e]
-        folded = self._fold(surface)
+        folded = self._fold(lookup)
         if folded in self._stop or len(folded) < 2:
             return None
         if all(w in _GENERIC_TOKENS for w in folded.split()):
@@ -406,12 +415,13 @@ class Recognizer:
             s,
             e,
             surface,
-            self._key(surface),
+            self._key(lookup),
             sentence_of(s),
             sentence_initial=tokens[i].sentence_start,
             cue=prev if prev in CUE_WORDS else "",
             common_word=common,
             in_name=common and self._in_name_chain(tokens, i, text),
+            lookup=lookup if lookup != surface else "",
         )
 
     def _in_hyphenated_name(self, tokens: list[Token], i: int, j: int, text: str) -> bool:

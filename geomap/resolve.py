@@ -130,7 +130,7 @@ def _candidates(span: Span, gazetteer: Gazetteer) -> list[Candidate]:
         if place is None:
             return []
         return [Candidate.from_place(place, score=1.0, matched=span.surface, why=("abbreviation",))]
-    found = gazetteer.lookup(span.surface, limit=_CANDIDATES)
+    found = gazetteer.lookup(span.lookup or span.surface, limit=_CANDIDATES)
     if span.surface.lower().endswith(" county"):
         states = _counties().get(span.key, ())
         placed = [gazetteer.get(f"iso3166-2:{code}") for code in states]
@@ -316,9 +316,9 @@ def resolve_spans(
     for span in spans:
         if span.kind != "place":
             continue
-        found = cache_.get(span.surface)
+        found = cache_.get(span.lookup or span.surface)
         if found is None:
-            found = cache_[span.surface] = _candidates(span, gazetteer)
+            found = cache_[span.lookup or span.surface] = _candidates(span, gazetteer)
         if found and _keep(span, found):
             items.append(_Item(span, found, [c.score for c in found]))
         elif span.cue == "given":  # spans given by the caller are all answered
