@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from gazetteer.records import Candidate
 
-__all__ = ["MENTION_KINDS", "Mention"]
+__all__ = ["GEO_PRECISION", "MENTION_KINDS", "TIME_PRECISION", "Incident", "Mention"]
 
 #: "place" is a place name; "demonym" an adjective or demonym ("Iraqi") pointing at a country.
 MENTION_KINDS: tuple[str, ...] = ("place", "demonym")
@@ -45,3 +46,82 @@ class Mention:
     @property
     def resolved(self) -> bool:
         return self.place is not None
+
+
+#: ACLED's time_precision codes: the date is the day itself, within a week, within a month.
+TIME_PRECISION = {1: "day", 2: "week", 3: "month"}
+#: ACLED's geo_precision codes: the site or town itself; near a town or part of an area; a
+#: province or larger region (placed at its centroid). Country-level places get 4 here:
+#: they are kept but not drawn as points by default.
+GEO_PRECISION = {
+    1: "site or town",
+    2: "near a town, or part of an area",
+    3: "province or region",
+    4: "country",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Incident:
+    """One incident: what happened, where, when, who and how many, and where that was said.
+
+    ``latitude``/``longitude`` are None when the incident has no mappable place. Counts are
+    None when the report does not say; ``*_at_least`` marks a minimum ("at least four").
+    ``sources``/``report_ids`` list every report merged into this row.
+    """
+
+    incident_id: str
+    event_date: date | None
+    time_precision: int  # 1 day, 2 week, 3 month (ACLED)
+    date_phrase: str  # the words the date came from, "" when none
+    event_type: str  # ACLED event_type
+    sub_event_type: str  # ACLED sub_event_type
+    label: str  # plain label: "rocket attack", "drone strike"
+    location: str  # the place name as resolved
+    place_id: str
+    latitude: float | None
+    longitude: float | None
+    geo_precision: int  # 1 site/town, 2 near/part, 3 region, 4 country (see GEO_PRECISION)
+    country: str  # ISO 3166-1 alpha-2
+    admin1: str
+    admin1_code: str
+    relation: str = ""  # "south of": the place is a reference point
+    actor1: str = ""  # who did it or claimed it
+    actor2: str = ""  # who or what was targeted
+    killed: int | None = None
+    killed_at_least: bool = False
+    injured: int | None = None
+    injured_at_least: bool = False
+    projectiles: int | None = None
+    quote: str = ""  # the sentence it came from
+    quote_start: int = 0
+    quote_end: int = 0
+    report_id: str = ""
+    source: str = ""  # the outlet
+    url: str = ""
+    sources: tuple[str, ...] = ()
+    report_ids: tuple[str, ...] = ()
+    confidence: float = 0.0
+
+    def __post_init__(self) -> None:
+        if self.time_precision not in TIME_PRECISION:
+            valid = sorted(TIME_PRECISION)
+            msg = f"time_precision must be one of {valid}, got {self.time_precision!r}"
+            raise ValueError(msg)
+        if self.geo_precision not in GEO_PRECISION:
+            msg = (
+                f"geo_precision must be one of {sorted(GEO_PRECISION)}, got {self.geo_precision!r}"
+            )
+            raise ValueError(msg)
+        if (self.latitude is None) != (self.longitude is None):
+            msg = "latitude and longitude must both be set or both be None"
+            raise ValueError(msg)
+        lat, lon = self.latitude, self.longitude
+        if lat is not None and lon is not None and not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            msg = f"coordinates out of range: latitude {lat!r}, longitude {lon!r}"
+            raise ValueError(msg)
+
+    @property
+    def mappable(self) -> bool:
+        """Has a point finer than a whole country."""
+        return self.latitude is not None and self.geo_precision <= 3
