@@ -189,6 +189,20 @@ def _write(con: sqlite3.Connection, places: list[tuple[Place, tuple[str, ...]]])
     return len(name_rows)
 
 
+_KEEP_INDEXES = 3
+
+
+def _remove_stale(path: Path) -> None:
+    """Keep the newest few indexes in the cache folder (other checkouts may use them)."""
+    others = sorted(
+        (p for p in path.parent.glob("gazetteer-*.sqlite") if p != path),
+        key=lambda p: p.stat().st_mtime,
+        reverse=True,
+    )
+    for stale in others[_KEEP_INDEXES - 1 :]:
+        stale.unlink(missing_ok=True)
+
+
 def build_index(path: Path | None = None, *, overlay: Path | None = None) -> Path:
     """Build the index from the installed sources and the overlay; return its path.
 
@@ -229,9 +243,7 @@ def build_index(path: Path | None = None, *, overlay: Path | None = None) -> Pat
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
-    for stale in path.parent.glob("gazetteer-*.sqlite"):  # indexes of earlier sources
-        if stale != path and stale.name.startswith("gazetteer-"):
-            stale.unlink(missing_ok=True)
+    _remove_stale(path)
     logger.info(
         "built gazetteer index with %s places and %s names in %.1f s at %s",
         f"{len(places):,}", f"{n_names:,}", time.perf_counter() - started, path,

@@ -160,8 +160,11 @@ class Gazetteer:
             msg = f"no gazetteer index at {path}; build it with `geomap gazetteer build`"
             raise GazetteerNotBuiltError(msg)
         self.path = path
-        uri = f"{path.resolve().as_uri()}?mode=ro"  # as_uri escapes "#", "?" and "%" in the path
+        # as_uri escapes "#", "?" and "%" in the path. The file is never changed in place (a
+        # rebuild writes a new file), so it is opened immutable: no file locking per query.
+        uri = f"{path.resolve().as_uri()}?mode=ro&immutable=1"
         self._con = sqlite3.connect(uri, uri=True, check_same_thread=False)
+        self._con.execute("PRAGMA mmap_size=268435456")
         try:
             meta = dict(self._con.execute("SELECT key, value FROM meta").fetchall())
         except sqlite3.DatabaseError as e:

@@ -52,6 +52,7 @@ _FINAL_H = re.compile(r"(?<=[a-z][aeiu]{1})h$")
 
 _ARTICLES = frozenset(
     {"al", "el", "ad", "ar", "as", "at", "az", "an", "ash", "adh", "ath", "ed", "er", "es", "ez"}
+    | {"ال"}  # the Arabic article written apart
 )
 _AIN = frozenset({"ain", "ayn", "ein", "ayin", "ayun", "ayoun", "uyun"})
 _ARABIC_ARTICLE = "ال"
