@@ -18,6 +18,7 @@ from gazetteer import Candidate, Gazetteer, GazetteerError
 from gazetteer.build import build_index, default_cache_dir, index_path
 from geomap import __version__
 from geomap._errors import GeomapError
+from geomap.ingest import Report
 from geomap.records import Mention
 
 __all__ = ["main"]
@@ -262,34 +263,28 @@ def places(
     from geomap.ingest import read_reports
 
     result = read_reports(paths)
-    gaz = _open(places_files)
-    for report in result.reports:
-        mentions = geoparse(report.text, country_hint=country, gazetteer=gaz)
-        if fmt == "jsonl":
-            row = {"id": report.id, "places": [_place_dict(m) for m in mentions]}
-            click.echo(json.dumps(row, ensure_ascii=False))
-        elif fmt == "json":
-            click.echo(
-                json.dumps(
-                    {"id": report.id, "places": [_place_dict(m) for m in mentions]},
-                    ensure_ascii=False,
-                    indent=2,
-                )
-            )
-        else:
-            click.echo(click.style(f"{report.id}  ({report.path})", bold=True))
-            for m in mentions:
-                p = m.place
-                where = (
-                    f"{p.name} [{p.feature}, {p.country}] {p.lat:.4f},{p.lon:.4f}"
-                    if p
-                    else "unresolved"
-                )
-                click.echo(f"  {m.start:>6}  {m.surface[:40]:40}  {where}  {m.decision}")
+    with _open(places_files) as gaz:
+        for report in result.reports:
+            _print_places(report, geoparse(report.text, country_hint=country, gazetteer=gaz), fmt)
     for problem in result.skipped:
         click.echo(f"skipped: {problem}", err=True)
     if result.skipped:
         sys.exit(1)
+
+
+def _print_places(report: Report, mentions: list[Mention], fmt: str) -> None:
+    if fmt in ("json", "jsonl"):
+        row = {"id": report.id, "places": [_place_dict(m) for m in mentions]}
+        indent = 2 if fmt == "json" else None
+        click.echo(json.dumps(row, ensure_ascii=False, indent=indent))
+        return
+    click.echo(click.style(f"{report.id}  ({report.path})", bold=True))
+    for m in mentions:
+        p = m.place
+        where = (
+            f"{p.name} [{p.feature}, {p.country}] {p.lat:.4f},{p.lon:.4f}" if p else "unresolved"
+        )
+        click.echo(f"  {m.start:>6}  {m.surface[:40]:40}  {where}  {m.decision}")
 
 
 @cli.group(cls=_Group, context_settings=_CONTEXT, name="eval")

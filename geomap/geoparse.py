@@ -9,6 +9,7 @@ from datetime import date, datetime
 
 from gazetteer import Gazetteer
 from gazetteer.normalize import normalize_name
+from geomap._text import sentence_spans
 from geomap.recognize import Recognizer, Span
 from geomap.records import Mention
 from geomap.resolve import PassCounter, resolve_spans
@@ -19,8 +20,6 @@ logger = logging.getLogger(__name__)
 
 _RECOGNIZERS: weakref.WeakKeyDictionary[Gazetteer, Recognizer] = weakref.WeakKeyDictionary()
 _DEFAULT: list[Gazetteer] = []
-#: Texts longer than this are cut into pieces of this size at paragraph breaks.
-MAX_CHUNK = 200_000
 
 
 def default_gazetteer() -> Gazetteer:
@@ -79,19 +78,26 @@ def geoparse(
         found = recognizer_for(gaz).find(text)
         return resolve_spans(found, text, gaz, country_hint=country_hint, counter=counter)
     rec = recognizer_for(gaz)
-    given = [_given_span(text, s, e, rec.demonyms) for s, e in spans]
+    sentences = sentence_spans(text)
+    given = [_given_span(text, s, e, rec.demonyms, sentences) for s, e in spans]
     mentions = resolve_spans(given, text, gaz, country_hint=country_hint, counter=counter)
     by_span = {(m.start, m.end): m for m in mentions}
     return [by_span[(s, e)] for s, e in spans]  # one mention per given span, in its order
 
 
-def _given_span(text: str, start: int, end: int, demonyms: Mapping[str, str]) -> Span:
+def _given_span(
+    text: str,
+    start: int,
+    end: int,
+    demonyms: Mapping[str, str],
+    sentences: list[tuple[int, int]],
+) -> Span:
     if not 0 <= start <= end <= len(text):
         msg = f"span ({start}, {end}) is outside the text of length {len(text)}"
         raise ValueError(msg)
     surface = text[start:end]
+    sentence = next(((s, e) for s, e in sentences if s <= start < e), (start, end))
     if surface in demonyms:
-        return Span(
-            start, end, surface, "", (start, end), "demonym", demonyms[surface], cue="given"
-        )
-    return Span(start, end, surface, normalize_name(surface), (start, end), cue="given")
+        country = demonyms[surface]
+        return Span(start, end, surface, "", sentence, "demonym", country, cue="given")
+    return Span(start, end, surface, normalize_name(surface), sentence, cue="given")

@@ -106,8 +106,10 @@ def _decode(data: bytes, path: str) -> str:
             0,
             "this is a binary file, not a text report; remove it or give a .txt/.md/.jsonl file",
         )
+    if data.startswith(b"\xef\xbb\xbf"):  # a byte-order mark: offsets count after it
+        data = data[3:]
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8")
     except UnicodeDecodeError as e:
         line = data.count(b"\n", 0, e.start) + 1
         problem = (
@@ -159,6 +161,11 @@ def read_jsonl(path: Path) -> ReadResult:
     data = path.read_bytes()
     if b"\x00" in data[:8192]:
         result.skipped.append(ReportError(name, 0, "this is a binary file, not JSON Lines"))
+        return result
+    if not data.strip():
+        result.skipped.append(
+            ReportError(name, 0, "the file is empty; write one JSON report per line")
+        )
         return result
     for number, raw in enumerate(data.splitlines(), start=1):
         if not raw.strip():
@@ -223,6 +230,8 @@ def read_reports(paths: Iterable[str | Path], *, strict: bool = False) -> ReadRe
             continue
         for file in _files(path):
             suffix = file.suffix.lower()
+            if path.is_dir() and file.stem.upper() in ("README", "LICENSE", "LICENCE"):
+                continue  # a folder's own notes are not reports
             try:
                 if suffix in (".jsonl", ".ndjson"):
                     part = read_jsonl(file)
@@ -254,11 +263,12 @@ def read_reports(paths: Iterable[str | Path], *, strict: bool = False) -> ReadRe
 
 def _unique_ids(reports: list[Report]) -> list[Report]:
     """Reports with unique ids: a later duplicate gets a -2, -3 ... suffix, with a warning."""
+    taken = {r.id for r in reports}
     seen: set[str] = set()
     unique = []
     for report in reports:
         new_id, n = report.id, 1
-        while new_id in seen:
+        while new_id in seen or (new_id != report.id and new_id in taken):
             n += 1
             new_id = f"{report.id}-{n}"
         if new_id != report.id:

@@ -156,7 +156,7 @@ class Recognizer:
         self._table = table
         self._capitals = frozenset(capitals)
         self._stop = frozenset(fold(s) for s in _lines("stopnames.txt"))
-        self._actors = [a.lower() for a in _lines("actors.txt")]
+        self._actors = _lines("actors.txt")
         rows = csv.DictReader(_data("demonyms.csv").splitlines())
         self._demonyms = {r["demonym"]: r["country"] for r in rows}
         self.demonyms: Mapping[str, str] = self._demonyms
@@ -256,12 +256,11 @@ class Recognizer:
 
     def _masked(self, text: str) -> list[tuple[int, int]]:
         """Offsets of actor names: spans inside them are not places."""
-        lowered = text.lower()
         spans: list[tuple[int, int]] = []
-        for actor in self._actors:
-            if actor in lowered:
+        for actor in self._actors:  # as written: "Baghdad Today" the outlet, not "Baghdad today"
+            if actor in text:
                 pattern = r"(?<!\w)" + re.escape(actor) + r"(?!\w)"
-                spans.extend((m.start(), m.end()) for m in re.finditer(pattern, lowered))
+                spans.extend((m.start(), m.end()) for m in re.finditer(pattern, text))
         return spans
 
     # -- people ----------------------------------------------------------------------

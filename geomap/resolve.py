@@ -32,6 +32,7 @@ from itertools import pairwise
 
 from gazetteer import Candidate, Gazetteer
 from gazetteer.build import feature_prominence
+from gazetteer.normalize import parse_name
 from geomap.recognize import Span
 from geomap.records import Mention
 
@@ -58,7 +59,7 @@ _W_COUNTRY = 0.15  # a country named in full almost always means the country
 _NEAR_DEGREES = 2.0  # "near" for coherence: about 200 km
 _CONFIDENT_MARGIN = 0.15
 _MIN_PROMINENCE = 0.3  # weaker readings need a cue to count
-_COMMON_PROMINENCE = 0.78  # a common word opening a sentence must name a place this prominent
+_COMMON_PROMINENCE = 0.85  # a common word opening a sentence must name a place this prominent
 _COMMON_MIDSENTENCE = 0.65  # ... and a capitalised common word inside a sentence
 _COUNTRY_PROMINENCE = 0.95
 _AMBIGUOUS_MARGIN = 0.05
@@ -234,9 +235,9 @@ def _coherence(items: list[_Item], counter: PassCounter) -> None:
 
 
 def _discourse(items: list[_Item], counter: PassCounter) -> None:
-    groups: dict[str, list[_Item]] = defaultdict(list)
-    for it in items:
-        groups[it.span.key].append(it)
+    groups: dict[tuple[str, str | None], list[_Item]] = defaultdict(list)
+    for it in items:  # "Basra province" and "Basra" are different names
+        groups[(it.span.key, parse_name(it.span.lookup or it.span.surface)[1])].append(it)
     for group in groups.values():
         if len(group) < 2:
             continue
