@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import weakref
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime
 
 from gazetteer import Gazetteer
@@ -79,7 +79,7 @@ def geoparse(
         return resolve_spans(found, text, gaz, country_hint=country_hint, counter=counter)
     rec = recognizer_for(gaz)
     sentences = sentence_spans(text)
-    given = [_given_span(text, s, e, rec.demonyms, sentences) for s, e in spans]
+    given = [_given_span(text, s, e, rec, sentences) for s, e in spans]
     mentions = resolve_spans(given, text, gaz, country_hint=country_hint, counter=counter)
     by_span = {(m.start, m.end): m for m in mentions}
     return [by_span[(s, e)] for s, e in spans]  # one mention per given span, in its order
@@ -89,7 +89,7 @@ def _given_span(
     text: str,
     start: int,
     end: int,
-    demonyms: Mapping[str, str],
+    rec: Recognizer,
     sentences: list[tuple[int, int]],
 ) -> Span:
     if not 0 <= start <= end <= len(text):
@@ -97,7 +97,10 @@ def _given_span(
         raise ValueError(msg)
     surface = text[start:end]
     sentence = next(((s, e) for s, e in sentences if s <= start < e), (start, end))
-    if surface in demonyms:
-        country = demonyms[surface]
+    if surface in rec.demonyms:
+        country = rec.demonyms[surface]
         return Span(start, end, surface, "", sentence, "demonym", country, cue="given")
+    if surface in rec.abbreviations:  # "B.C.", "Ky."
+        place_id = rec.abbreviations[surface]
+        return Span(start, end, surface, "", sentence, place_id=place_id, cue="given")
     return Span(start, end, surface, normalize_name(surface), sentence, cue="given")

@@ -162,6 +162,7 @@ class Recognizer:
         self.demonyms: Mapping[str, str] = self._demonyms
         rows = csv.DictReader(_data("abbreviations.csv").splitlines())
         self._abbreviations = {r["abbreviation"]: r["id"] for r in rows}
+        self.abbreviations: Mapping[str, str] = self._abbreviations
         self._key_cache: dict[str, str] = {}
         self._fold_cache: dict[str, str] = {}
 

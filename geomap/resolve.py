@@ -281,7 +281,8 @@ def _mention(it: _Item, text: str) -> Mention:
 
 
 def _demonym_mention(d: Span, gazetteer: Gazetteer) -> Mention:
-    country = gazetteer.get(f"iso3166-1:{d.country}")
+    # a country code, or the id of a larger place: "European" points at Europe
+    country = gazetteer.get(d.country if ":" in d.country else f"iso3166-1:{d.country}")
     place = (
         Candidate.from_place(country, score=1.0, matched=d.surface, why=("demonym",))
         if country
@@ -296,7 +297,7 @@ def _demonym_mention(d: Span, gazetteer: Gazetteer) -> Mention:
         place=place,
         score=1.0 if place else 0.0,
         decision="demonym",
-        country=d.country,
+        country=d.country if ":" not in d.country else "",
     )
 
 
