@@ -1,10 +1,12 @@
-"""Read reports: text and Markdown files (with YAML front matter), folders, JSON Lines.
+"""Read reports: text and Markdown files (with YAML front matter), folders, JSON Lines,
+and incident tables (ACLED exports and other CSV or XLSX tables, see ``geomap.acled``).
 
 Every reader returns what it could read and the problems it met, file by file and line by
 line, so one bad report never loses the others::
 
     result = read_reports(["reports/", "extra.jsonl"])
     result.reports   # Report records, in a stable order
+    result.incidents # Incident records: the rows of incident tables
     result.skipped   # ReportError records: file, line, what is wrong and the fix
 """
 
@@ -13,20 +15,22 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from geomap._errors import ReportError
+from geomap.acled import TABLE_SUFFIXES, parse_columns, read_acled
+from geomap.records import Incident
 
 __all__ = ["REPORT_SUFFIXES", "ReadResult", "Report", "read_reports"]
 
 logger = logging.getLogger(__name__)
 
 #: File endings read as reports; others in a folder are listed as skipped.
-REPORT_SUFFIXES = (".txt", ".md", ".markdown", ".jsonl", ".ndjson")
+REPORT_SUFFIXES = (".txt", ".md", ".markdown", ".jsonl", ".ndjson", ".csv", ".xlsx")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 _META_KEYS = ("id", "title", "published", "source", "url", "language")
 
@@ -53,6 +57,7 @@ class ReadResult:
 
     reports: list[Report] = field(default_factory=list)
     skipped: list[ReportError] = field(default_factory=list)
+    incidents: list[Incident] = field(default_factory=list)  # rows of incident tables
 
 
 def _published(value: Any, path: str, line: int) -> date | datetime | None:
@@ -209,17 +214,44 @@ def _files(path: Path) -> Iterator[Path]:
         yield path
 
 
-def read_reports(paths: Iterable[str | Path], *, strict: bool = False) -> ReadResult:
+def _read_file(file: Path, suffix: str, columns: Mapping[str, str] | None) -> ReadResult:
+    """One file's reports or table rows, and its skipped lines; raises for a bad file."""
+    if suffix in (".jsonl", ".ndjson"):
+        return read_jsonl(file)
+    if suffix in (".txt", ".md", ".markdown"):
+        return ReadResult(reports=[read_text_report(file)])
+    if suffix in TABLE_SUFFIXES:
+        rows, bad = read_acled(file, columns=columns)
+        return ReadResult(incidents=rows, skipped=bad)
+    raise ReportError(
+        str(file),
+        0,
+        f"not a report file ({suffix or 'no ending'}); reports are {', '.join(REPORT_SUFFIXES)}",
+    )
+
+
+def read_reports(
+    paths: Iterable[str | Path],
+    *,
+    strict: bool = False,
+    columns: str | Mapping[str, str] | None = None,
+) -> ReadResult:
     """Read reports from files and folders; problems are collected, not raised.
 
     Parameters
     ----------
     paths
-        .txt/.md files, .jsonl files, or folders of them (read recursively, sorted).
+        .txt/.md files, .jsonl files, incident tables (.csv, .xlsx), or folders of them
+        (read recursively, sorted).
     strict
         Raise the first problem instead of collecting it.
+    columns
+        For tables that are neither ACLED exports nor geomap's CSV: which of their columns
+        hold the date, the location ... (``"date=Date,location=Town"``, see
+        ``geomap.acled.parse_columns``).
     """
     result = ReadResult()
+    mapping = parse_columns(columns) if columns else None
     for given in paths:
         path = Path(given)
         if not path.exists():
@@ -233,21 +265,12 @@ def read_reports(paths: Iterable[str | Path], *, strict: bool = False) -> ReadRe
             if path.is_dir() and file.stem.upper() in ("README", "LICENSE", "LICENCE"):
                 continue  # a folder's own notes are not reports
             try:
-                if suffix in (".jsonl", ".ndjson"):
-                    part = read_jsonl(file)
-                    if strict and part.skipped:
-                        raise part.skipped[0]
-                    result.reports.extend(part.reports)
-                    result.skipped.extend(part.skipped)
-                elif suffix in (".txt", ".md", ".markdown"):
-                    result.reports.append(read_text_report(file))
-                else:
-                    raise ReportError(
-                        str(file),
-                        0,
-                        f"not a report file ({suffix or 'no ending'}); "
-                        f"reports are {', '.join(REPORT_SUFFIXES)}",
-                    )
+                part = _read_file(file, suffix, mapping)
+                if strict and part.skipped:
+                    raise part.skipped[0]
+                result.reports.extend(part.reports)
+                result.incidents.extend(part.incidents)
+                result.skipped.extend(part.skipped)
             except ReportError as e:
                 if strict:
                     raise

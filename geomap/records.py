@@ -86,13 +86,17 @@ class Incident:
     admin1: str
     admin1_code: str
     relation: str = ""  # "south of": the place is a reference point
+    admin2: str = ""  # second-level division, when the source gives it (ACLED admin2)
+    date_note: str = ""  # why the date is missing or approximate, "" when the text says it
     actor1: str = ""  # who did it or claimed it
+    assoc_actor_1: str = ""  # actors associated with actor1 (ACLED assoc_actor_1)
     actor2: str = ""  # who or what was targeted
     killed: int | None = None
     killed_at_least: bool = False
     injured: int | None = None
     injured_at_least: bool = False
     projectiles: int | None = None
+    events: int = 1  # how many events the row stands for: "four more attacks" is 4
     quote: str = ""  # the sentence it came from
     quote_start: int = 0
     quote_end: int = 0
@@ -112,6 +116,9 @@ class Incident:
             msg = (
                 f"geo_precision must be one of {sorted(GEO_PRECISION)}, got {self.geo_precision!r}"
             )
+            raise ValueError(msg)
+        if self.events < 1:
+            msg = f"events must be at least 1, got {self.events!r}"
             raise ValueError(msg)
         if (self.latitude is None) != (self.longitude is None):
             msg = "latitude and longitude must both be set or both be None"

@@ -111,13 +111,13 @@ def test_folder_is_read_recursively_in_sorted_order(tmp_path: Path) -> None:
 
 def test_other_files_in_a_folder_are_skipped_with_a_reason(tmp_path: Path) -> None:
     _write(tmp_path / "a.txt", "A report.\n")
-    notes = _write(tmp_path / "notes.csv", "a,b\n")
+    notes = _write(tmp_path / "notes.odt", "a,b\n")  # .csv is an incident table now
     result = read_reports([tmp_path])
     assert [r.id for r in result.reports] == ["a"]
     (problem,) = result.skipped
     assert problem.path == str(notes)
     assert problem.line == 0
-    assert "not a report file (.csv)" in problem.problem
+    assert "not a report file (.odt)" in problem.problem
     assert ", ".join(REPORT_SUFFIXES) in problem.problem
 
 
@@ -303,7 +303,8 @@ def test_strict_raises_the_first_problem(tmp_path: Path) -> None:
         ("empty.txt", b"", r"empty\.txt: the report is empty"),
         ("bin.md", b"\x00\x01", r"bin\.md: this is a binary file"),
         ("bad.md", b"---\na: [\n---\nx\n", r"bad\.md, line \d+: the front matter is not valid"),
-        ("skip.csv", b"a,b\n", r"skip\.csv: not a report file"),
+        ("skip.odt", b"a,b\n", r"skip\.odt: not a report file"),
+        ("table.csv", b"a,b\n", r"table\.csv, line 1: no event_date column"),
     ],
 )
 def test_strict_raises_for_each_kind_of_problem(
