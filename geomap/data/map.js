@@ -1,0 +1,431 @@
+/* geomap: incident layers, popups, tooltips, heat map and search, built in the browser.
+ *
+ * The payload (see geomap/_map_data.py) holds only text that Python has already
+ * HTML-escaped; this file concatenates those strings and never decodes them, so nothing
+ * that came from a report can become markup or code. Colours and icon names are geomap's
+ * own constants, checked in Python.
+ */
+(function () {
+  "use strict";
+  var DAY = 86400000;
+  var G = (window.geomap = window.geomap || {});
+  G.records = []; // one per incident type: its timeline, cluster and markers
+  G.overlays = {}; // layer-control overlays by a stable key, for scripts and tests
+  G.started = false;
+
+  G.setData = function (map, data) {
+    G.map = map;
+    G.data = data;
+  };
+
+  function str(i) {
+    return (i && G.data.s[i]) || "";
+  }
+
+  function casualties(layer, i) {
+    return (layer.k[i] || 0) + (layer.j[i] || 0);
+  }
+
+  G.markerSize = function (people) {
+    return people > 0 ? Math.min(44, Math.round(18 + 5 * Math.sqrt(people))) : 16;
+  };
+
+  // An icon from the page's sprite, as icon_svg in geomap/_map_elements.py.
+  G.iconSvg = function (name) {
+    return '<svg class="gm-icon" aria-hidden="true"><use href="#gm-i-' + name + '"></use></svg>';
+  };
+
+  var icons = {};
+  function icon(li, size) {
+    var key = li + ":" + size;
+    if (!icons[key]) {
+      var layer = G.data.L[li];
+      icons[key] = L.divIcon({
+        className: "gm-marker",
+        html:
+          '<div class="gm-dot" style="background:' + layer.color + ";width:" + size +
+          "px;height:" + size + "px;font-size:" + Math.max(8, Math.round(size * 0.5)) +
+          'px">' + G.iconSvg(layer.icon) + "</div>",
+        iconSize: [size, size],
+        iconAnchor: [size / 2, size / 2],
+        popupAnchor: [0, -size / 2],
+        tooltipAnchor: [0, -size / 2]
+      });
+    }
+    return icons[key];
+  }
+
+  G.clusterIcon = function (li) {
+    return function (cluster) {
+      var n = cluster.getChildCount();
+      var size = n < 10 ? 30 : n < 100 ? 36 : n < 1000 ? 42 : 48;
+      return L.divIcon({
+        className: "gm-cluster",
+        html:
+          '<div style="border-color:' + G.data.L[li].color + ";background:" +
+          G.data.L[li].color + '"><span>' + n + "</span></div>",
+        iconSize: [size, size]
+      });
+    };
+  };
+
+  function isoDay(t) {
+    return new Date(t * DAY).toISOString().slice(0, 10);
+  }
+
+  G.dateText = function (t, precision) {
+    if (t === null || t === undefined) return "date not given";
+    if (precision === 2) return "week of " + isoDay(t);
+    if (precision === 3) return isoDay(t).slice(0, 7);
+    return isoDay(t);
+  };
+
+  // The time slider's label (the slider's own formatter needs moment.js).
+  G.sliderLabel = function (ms) {
+    return ms === undefined || ms === null || !isFinite(ms)
+      ? ""
+      : "up to " + new Date(ms).toISOString().slice(0, 10);
+  };
+
+  function row(label, value) {
+    return value ? "<tr><th>" + label + "</th><td>" + value + "</td></tr>" : "";
+  }
+
+  function people(n, atLeast) {
+    if (n === null || n === undefined) return "not reported";
+    return (atLeast ? "at least " : "") + n;
+  }
+
+  function placeName(layer, i) {
+    return str(G.data.P[layer.p[i]][2]) || "unnamed place";
+  }
+
+  function placeText(layer, i) {
+    var place = G.data.P[layer.p[i]];
+    var parts = [placeName(layer, i)];
+    if (str(place[3]) && str(place[3]) !== str(place[2])) parts.push(str(place[3]));
+    if (str(place[4])) parts.push(str(place[4]));
+    var relation = str(layer.r[i]);
+    return (relation ? relation + " " : "") + parts.join(", ");
+  }
+
+  function muted(text) {
+    return ' <span class="gm-muted">' + text + "</span>";
+  }
+
+  G.popup = function (li, i) {
+    var D = G.data;
+    var layer = D.L[li];
+    var flags = layer.m[i];
+    var label = str(layer.l[i]);
+    var source = str(layer.o[i]);
+    var url = str(layer.u[i]);
+    var link = url
+      ? '<a href="' + url + '" target="_blank" rel="noopener noreferrer nofollow">' +
+        (source || url) + "</a>"
+      : source;
+    var quote = str(layer.q[i]);
+    return (
+      '<div class="gm-popup">' +
+      '<div class="gm-popup-type"><span class="gm-dot gm-dot-small" style="background:' +
+      layer.color + '">' + G.iconSvg(layer.icon) + "</span> " +
+      str(layer.name) + (label ? muted("(" + label + ")") : "") + "</div><table>" +
+      row("Date", G.dateText(layer.t[i], flags & 3) + muted("(" + D.tp[flags & 3] + ")")) +
+      row("Place", placeText(layer, i) + muted("(" + D.gp[(flags >> 2) & 7] + ")")) +
+      row("Actor", str(layer.x[i])) +
+      row("Target", str(layer.y[i])) +
+      row("Killed", people(layer.k[i], flags & 32)) +
+      row("Injured", people(layer.j[i], flags & 64)) +
+      row("Source", link) +
+      "</table>" +
+      (quote ? '<blockquote class="gm-quote">' + quote + "</blockquote>" : "") +
+      "</div>"
+    );
+  };
+
+  G.tooltip = function (li, i) {
+    var layer = G.data.L[li];
+    return (
+      "<b>" + str(layer.name) + "</b><br>" + placeName(layer, i) + "<br>" +
+      G.dateText(layer.t[i], layer.m[i] & 3)
+    );
+  };
+
+  function markerFor(rec, i) {
+    var m = rec.markers[i];
+    if (!m) {
+      var feature = rec.features[i];
+      m = L.GeoJSON.geometryToLayer(feature, rec.timeline.options);
+      m.feature = feature;
+      m._gm = [rec.li, i];
+      rec.markers[i] = m;
+    }
+    return m;
+  }
+
+  function onClick(e) {
+    var m = e.layer;
+    if (!m || !m._gm || m.getPopup()) return;
+    m.bindPopup(G.popup(m._gm[0], m._gm[1]), { maxWidth: 380, minWidth: 260 });
+    m.openPopup();
+  }
+
+  function onHover(e) {
+    var m = e.layer;
+    if (!m || !m._gm || m.getTooltip()) return;
+    m.bindTooltip(G.tooltip(m._gm[0], m._gm[1]), { direction: "top" });
+    m.openTooltip();
+  }
+
+  // Show in the cluster exactly the incidents the timeline has at its current time.
+  function sync(rec) {
+    if (!G.started || !rec.cluster._map || rec.busy) {
+      rec.dirty = true;
+      return;
+    }
+    rec.dirty = false;
+    var n = rec.features.length;
+    var want = new Uint8Array(n);
+    var found = rec.timeline.ranges.lookup(rec.timeline.time);
+    for (var k = 0; k < found.length; k++) want[found[k].properties.i] = 1;
+    var add = [];
+    var remove = [];
+    for (var i = 0; i < n; i++) {
+      if (want[i] && !rec.shown[i]) add.push(markerFor(rec, i));
+      else if (!want[i] && rec.shown[i]) remove.push(rec.markers[i]);
+    }
+    rec.shown = want;
+    if (remove.length) rec.cluster.removeLayers(remove);
+    if (add.length) {
+      rec.busy = true;
+      rec.cluster.addLayers(add, true);
+    }
+    changed();
+  }
+
+  G.progress = function (li) {
+    return function (done, total) {
+      var rec = G.records[li];
+      if (!rec || done < total) return;
+      rec.busy = false;
+      if (rec.dirty) sync(rec);
+      checkReady();
+    };
+  };
+
+  // One GeoJSON layer (a Leaflet.timeline) per incident type, drawn through its cluster.
+  G.incidentLayer = function (li, cluster) {
+    var D = G.data;
+    var layer = D.L[li];
+    var n = layer.n;
+    var first = D.T ? D.T[0] * DAY : 0;
+    var last = D.T ? D.T[1] * DAY : 0;
+    var features = new Array(n);
+    for (var i = 0; i < n; i++) {
+      var place = D.P[layer.p[i]];
+      features[i] = {
+        type: "Feature",
+        geometry: { type: "Point", coordinates: [place[1], place[0]] },
+        properties: { i: i }
+      };
+    }
+    var timeline = L.timeline(
+      { type: "FeatureCollection", features: features },
+      {
+        getInterval: function (f) {
+          var t = layer.t[f.properties.i];
+          return { start: t === null ? first : t * DAY, end: last };
+        },
+        pointToLayer: function (f, latlng) {
+          var size = G.markerSize(casualties(layer, f.properties.i));
+          return L.marker(latlng, { icon: icon(li, size), keyboard: false });
+        }
+      }
+    );
+    var rec = {
+      li: li,
+      timeline: timeline,
+      cluster: cluster,
+      features: features,
+      markers: new Array(n),
+      shown: new Uint8Array(n),
+      busy: false,
+      dirty: true
+    };
+    G.records[li] = rec;
+    timeline.updateDisplayedLayers = function () {
+      sync(rec);
+    };
+    cluster.on("add", function () {
+      sync(rec);
+      changed();
+    });
+    cluster.on("remove", changed);
+    cluster.on("click", onClick);
+    cluster.on("mouseover", onHover);
+    G.overlays["type" + li] = cluster;
+    return timeline;
+  };
+
+  var heatTimer = null;
+  function changed() {
+    if (G.heat && G.heat._map && heatTimer === null) heatTimer = setTimeout(refreshHeat, 30);
+  }
+
+  function refreshHeat() {
+    heatTimer = null;
+    if (!G.heat || !G.heat._map) return;
+    var counts = {};
+    var max = 1;
+    G.records.forEach(function (rec) {
+      if (!rec.cluster._map) return;
+      var p = G.data.L[rec.li].p;
+      for (var i = 0; i < rec.shown.length; i++) {
+        if (rec.shown[i]) counts[p[i]] = (counts[p[i]] || 0) + 1;
+      }
+    });
+    var points = [];
+    Object.keys(counts).forEach(function (p) {
+      var place = G.data.P[p];
+      var weight = Math.sqrt(counts[p]);
+      if (weight > max) max = weight;
+      points.push([place[0], place[1], weight]);
+    });
+    G.heat.setOptions({ max: max });
+    G.heat.setLatLngs(points);
+  }
+
+  G.heatLayer = function (options) {
+    G.heat = L.heatLayer([], options);
+    G.heat.on("add", function () {
+      setTimeout(refreshHeat, 0);
+    });
+    G.overlays.heat = G.heat;
+    return G.heat;
+  };
+
+  G.mentionLayer = function () {
+    var group = L.featureGroup();
+    (G.data.M || []).forEach(function (m) {
+      var marker = L.circleMarker([m[0], m[1]], {
+        radius: 5,
+        color: "#444",
+        weight: 1.5,
+        fillColor: "#ffffff",
+        fillOpacity: 0.9
+      });
+      marker.bindTooltip(
+        "<b>" + str(m[2]) + "</b>" + muted("mentioned " + m[3] + (m[3] === 1 ? " time" : " times"))
+      );
+      group.addLayer(marker);
+    });
+    G.overlays.mentions = group;
+    return group;
+  };
+
+  // The search box compares escaped text with escaped text, so type names as you read them.
+  function escapeText(s) {
+    return s
+      .replace(/&/g, "&amp;")
+      .replace(/</g, "&lt;")
+      .replace(/>/g, "&gt;")
+      .replace(/"/g, "&quot;")
+      .replace(/'/g, "&#x27;")
+      .replace(/`/g, "&#96;")
+      .replace(/\$/g, "&#36;")
+      .replace(/\{/g, "&#123;")
+      .replace(/\}/g, "&#125;")
+      .replace(/\\/g, "&#92;");
+  }
+
+  // Searched in memory: no layer of its own on the map, however many places there are.
+  G.searchControl = function (options) {
+    var records = null; // built at the first search
+    function build() {
+      records = {};
+      function add(lat, lon, title) {
+        if (title && !records[title]) records[title] = L.latLng(lat, lon);
+      }
+      G.data.P.forEach(function (place) {
+        var name = str(place[2]);
+        var admin1 = str(place[3]);
+        add(place[0], place[1], name + (admin1 && admin1 !== name ? ", " + admin1 : ""));
+      });
+      (G.data.M || []).forEach(function (m) {
+        add(m[0], m[1], str(m[2]));
+      });
+    }
+    options.sourceData = function (text, respond) {
+      if (records === null) build();
+      respond(records);
+      return { abort: function () {} };
+    };
+    options.formatData = function (data) {
+      return data;
+    };
+    options.filterData = function (text, all) {
+      var query = escapeText(text).toLowerCase();
+      var found = {};
+      Object.keys(all).forEach(function (key) {
+        if (key.toLowerCase().indexOf(query) !== -1) found[key] = all[key];
+      });
+      return found;
+    };
+    return L.control.search(options);
+  };
+
+  G.htmlControl = function (map, position, className, html) {
+    var el;
+    if (position === "center" || position === "top") {
+      el = L.DomUtil.create("div", className + " gm-" + position, map.getContainer());
+    } else {
+      var control = L.control({ position: position });
+      control.onAdd = function () {
+        return L.DomUtil.create("div", className);
+      };
+      control.addTo(map);
+      el = control.getContainer();
+    }
+    el.innerHTML = html;
+    L.DomEvent.disableClickPropagation(el);
+    L.DomEvent.disableScrollPropagation(el);
+    return el;
+  };
+
+  // Nothing is drawn before this: the slider's own first moves cost nothing.
+  G.start = function (slider) {
+    G.slider = slider || null;
+    G.started = true;
+    if (slider) {
+      slider.setTime(slider.end);
+    } else {
+      G.records.forEach(function (rec) {
+        rec.timeline.setTime(rec.timeline.end);
+      });
+    }
+    checkReady();
+  };
+
+  // G.readyAt: when every incident layer had loaded (ms since the page started loading).
+  G.readyAt = null;
+  function checkReady() {
+    if (G.readyAt === null && G.isReady()) G.readyAt = performance.now();
+  }
+
+  G.isReady = function () {
+    return (
+      G.started &&
+      G.records.every(function (rec) {
+        return !rec.busy && !(rec.dirty && rec.cluster._map);
+      })
+    );
+  };
+
+  G.drawn = function () {
+    var n = 0;
+    G.records.forEach(function (rec) {
+      n += rec.cluster.getLayers().length;
+    });
+    return n;
+  };
+})();
