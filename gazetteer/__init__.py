@@ -8,9 +8,11 @@
 from gazetteer._errors import (
     GazetteerError,
     GazetteerNotBuiltError,
+    ImportFileError,
     OnlineGeocoderError,
     PlacesFileError,
 )
+from gazetteer.imports import ImportOptions, ImportReport
 from gazetteer.lookup import Gazetteer
 from gazetteer.normalize import normalize_name, parse_name
 from gazetteer.records import FEATURE_TYPES, Candidate, Place
@@ -21,6 +23,9 @@ __all__ = [
     "Gazetteer",
     "GazetteerError",
     "GazetteerNotBuiltError",
+    "ImportFileError",
+    "ImportOptions",
+    "ImportReport",
     "OnlineGeocoderError",
     "Place",
     "PlacesFileError",

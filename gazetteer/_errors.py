@@ -5,6 +5,7 @@ from __future__ import annotations
 __all__ = [
     "GazetteerError",
     "GazetteerNotBuiltError",
+    "ImportFileError",
     "OnlineGeocoderError",
     "PlacesFileError",
 ]
@@ -26,6 +27,10 @@ class PlacesFileError(GazetteerError, ValueError):
         self.line = line
         self.problem = problem
         super().__init__(f"{path}, line {line}: {problem}")
+
+
+class ImportFileError(GazetteerError, ValueError):
+    """A file to import cannot be read, or is in no format the importer knows."""
 
 
 class OnlineGeocoderError(GazetteerError, RuntimeError):

@@ -20,12 +20,14 @@ import re
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from gazetteer._errors import GazetteerError, GazetteerNotBuiltError
+from gazetteer._imports_api import ImportsMixin
 from gazetteer.build import build_index, index_path, prominence
+from gazetteer.imports_db import IMPORTS_FILE
 from gazetteer.normalize import fold, parse_name
 from gazetteer.places_file import read_places_file
 from gazetteer.records import FEATURE_TYPES, Candidate, Place
@@ -87,6 +89,7 @@ class _Hit:
     primary: bool = True  # the place's own name, not one of its alternate names
     fuzzy: float = 0.0  # similarity in (0, 1] for fuzzy hits, 0 for exact and key hits
     user: bool = False  # from a user's places file: ranks ahead of the built-in data
+    note: str = ""  # of an imported alternate name: "a historic name (ar)"
 
 
 def _place(row: Sequence[Any]) -> tuple[Place, float]:
@@ -107,6 +110,8 @@ def _why(h: _Hit, hint: str | None, folded: str) -> tuple[str, ...]:
         how += f" (whose {h.hint} word the query lacks)"
     if h.user:
         how += " (your places file)"
+    if h.note:
+        how += f" ({h.note})"
     why = [
         how,
         f"prominence {h.prominence:.2f} ({h.place.feature}, population {h.place.population:,})",
@@ -144,18 +149,22 @@ def _score(h: _Hit, hint: str | None, folded: str) -> float:
     return score
 
 
-class Gazetteer:
+class Gazetteer(ImportsMixin):
     """The place-name index: ranked lookup of names, offline.
 
     Open it with :meth:`open`, which builds the index at first use; pass ``places`` to
-    merge users' own places files ahead of the built-in data.
+    merge users' own places files ahead of the built-in data. Places imported with
+    ``geomap gazetteer import`` (``imports.sqlite`` beside the index, or ``imports``) are
+    looked up with the built-in ones.
 
     >>> gaz = Gazetteer.open()                              # doctest: +SKIP
     >>> gaz.resolve("Basra province").admin1_code          # doctest: +SKIP
     'IQ-BA'
     """
 
-    def __init__(self, path: Path, *, places: Iterable[str | Path] = ()) -> None:
+    def __init__(
+        self, path: Path, *, places: Iterable[str | Path] = (), imports: Path | None = None
+    ) -> None:
         if not path.exists():
             msg = f"no gazetteer index at {path}; build it with `geomap gazetteer build`"
             raise GazetteerNotBuiltError(msg)
@@ -180,6 +189,8 @@ class Gazetteer:
         self.places_files: list[Path] = []
         self._fuzzy_keys: dict[str, list[str]] | None = None
         self._cache: dict[tuple[Any, ...], tuple[Candidate, ...]] = {}
+        self.imports_path = imports or path.parent / IMPORTS_FILE
+        self._open_imports()
         for file in places:
             self.add_places_file(file)
 
@@ -206,6 +217,8 @@ class Gazetteer:
         self._cache.clear()
 
     def close(self) -> None:
+        if self._imported is not None:
+            self._imported.close()
         self._con.close()
 
     def __enter__(self) -> Gazetteer:
@@ -245,12 +258,18 @@ class Gazetteer:
 
     # -- lookup ----------------------------------------------------------------------
 
-    def get(self, place_id: str) -> Place | None:
-        """The place with this id, or None."""
+    def _builtin_place(self, place_id: str) -> tuple[Place, float] | None:
         row = self._con.execute(
             f"SELECT {_PLACE_COLUMNS} FROM places p WHERE p.id = ?", (place_id,)
         ).fetchone()
-        return _place(row)[0] if row else None
+        return _place(row) if row else None
+
+    def get(self, place_id: str) -> Place | None:
+        """The place with this id (built-in, else imported), or None."""
+        found = self._builtin_place(place_id)
+        if found is not None:
+            return found[0]
+        return self._imported.get(place_id) if self._imported else None
 
     def _hits(self, key: str) -> list[_Hit]:
         rows = self._con.execute(
@@ -263,6 +282,11 @@ class Gazetteer:
             place = _Row._make(row[:10])
             prom = row[10] + (_OVERLAY_BONUS if place.id.startswith("overlay:") else 0.0)
             hits.append(_Hit(place, prom, row[11], row[12], row[13], bool(row[14])))
+        if self._imported is not None:
+            for h in self._imported.hits(key):
+                p = h.place if isinstance(h.place, Place) else _Row._make(h.place)
+                prom = h.prominence + (_OVERLAY_BONUS if p.id.startswith("overlay:") else 0.0)
+                hits.append(_Hit(p, prom, h.name, h.folded, h.hint, h.primary, note=h.note))
         return hits + self._user.get(key, [])
 
     def _fuzzy_hits(self, key: str) -> list[_Hit]:
@@ -274,9 +298,7 @@ class Gazetteer:
             return []
         if self._fuzzy_keys is None:
             buckets: dict[str, list[str]] = defaultdict(list)
-            for (k,) in self._con.execute("SELECT DISTINCT key FROM names"):
-                buckets[k[:1]].append(k)
-            for k in self._user:
+            for k in dict.fromkeys(self.name_keys()):
                 buckets[k[:1]].append(k)
             self._fuzzy_keys = dict(buckets)
         max_edits = 1 if len(key) <= 8 else 2
@@ -294,16 +316,15 @@ class Gazetteer:
             if other.startswith(key) or key.startswith(other) or other.count(" ") != n_tokens:
                 continue
             similarity = 1.0 - edits / max(len(key), len(other))
-            hits.extend(
-                _Hit(h.place, h.prominence, h.name, h.folded, h.hint, h.primary, similarity, h.user)
-                for h in self._hits(other)
-            )
+            hits.extend(replace(h, fuzzy=similarity) for h in self._hits(other))
         return hits
 
     def name_keys(self) -> Iterator[str]:
         """Every normalised name key the index and the user's places know (with repeats)."""
         for (key,) in self._con.execute("SELECT DISTINCT key FROM names"):
             yield key
+        if self._imported is not None:
+            yield from self._imported.keys()
         yield from self._user
 
     def capitals(self) -> frozenset[str]:
@@ -311,7 +332,8 @@ class Gazetteer:
         rows = self._con.execute(
             "SELECT DISTINCT name FROM names WHERE length(name) <= 6 AND name = upper(name)"
         )
-        return frozenset(name for (name,) in rows if any(c.isalpha() for c in name))
+        found = frozenset(name for (name,) in rows if any(c.isalpha() for c in name))
+        return found | self._imported.capitals() if self._imported else found
 
     def _admin1_codes(self, admin1: str, country: str | None) -> set[str]:
         codes = {admin1.upper()}
@@ -464,4 +486,5 @@ class Gazetteer:
             "by_feature": by_feature,
             "by_source": by_source,
             "user_places_files": [str(p) for p in self.places_files],
+            "imports": self._imported.info() if self._imported else None,
         }

@@ -1,0 +1,229 @@
+"""Benchmark GeoNames imports: rows per second, peak memory and index growth.
+
+Writes a synthetic GeoNames dump (19 tab-separated columns, as allCountries.txt) of
+2,000,000 rows by default: made-up names in Latin letters, with diacritics and in Arabic
+script, a quarter of rows with alternate names, feature classes in allCountries'
+proportions, mostly empty populations, and one row in a hundred carrying the GeoNames id
+of a place the built index has (so that merging is exercised). It then imports the file
+into an empty imports database in a temporary directory, in a child process whose peak
+resident memory is read from the operating system, and prints:
+
+- rows per second (target: at least 100,000), for the import alone;
+- peak memory of the importing process (target: under 2 GB; allCountries has 13 million
+  rows, and the import's memory does not grow with the file: it streams);
+- how much the imports database grew, per row, and the time of a lookup of an imported name.
+
+The built index of the installed sources is used (built once in the cache directory if
+missing); ``--index PATH`` names another. The imports go to a temporary directory, never to
+the user's cache.
+
+Run::
+
+    python benchmarks/gazetteer_import.py                 # 2,000,000 rows
+    python benchmarks/gazetteer_import.py --rows 200000   # a quicker run
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+# Run as a script, this file's directory comes first on sys.path, where this file's name
+# would hide the gazetteer package.
+_HERE = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
+
+from gazetteer import Gazetteer  # noqa: E402
+from gazetteer.imports import ImportOptions, import_files  # noqa: E402
+
+N_ROWS = 2_000_000
+SEED = 20240128
+TARGET_ROWS_PER_S, TARGET_PEAK_MB = 100_000, 2_000
+
+_SYLLABLES = (
+    "al ba ra ka ma na sa ta qa ha da za ya wa fa ja la mi ni ri si ti hu du ku "
+    "bu tu shi sha kha gha dh th ar an ur in ab um ad el is"
+).split()
+_WORDS = ["Tall", "Qaryat", "Wadi", "Jabal", "Ayn", "Bir", "Khirbat", "Kafr", "Nahr", "Umm"]
+_ACCENTED = str.maketrans({"a": "ā", "h": "ḩ", "s": "ş", "d": "ḑ", "i": "ī", "u": "ū"})
+_ARABIC = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
+# Feature classes and codes in roughly allCountries' proportions.
+_FEATURES = (
+    [("P", "PPL")] * 30 + [("P", "PPLX")] * 3 + [("H", "STM")] * 10 + [("H", "WAD")] * 3
+    + [("H", "LK")] * 3 + [("H", "SPNG")] * 3 + [("T", "MT")] * 10 + [("T", "HLL")] * 8
+    + [("S", "SCH")] * 5 + [("S", "CH")] * 4 + [("S", "HTL")] * 3 + [("S", "FRM")] * 3
+    + [("S", "AIRB")] * 1 + [("S", "INSM")] * 1 + [("H", "DAM")] * 1 + [("L", "AREA")] * 4
+    + [("L", "LCTY")] * 3 + [("A", "ADM2")] * 1 + [("A", "ADM3")] * 2 + [("V", "FRST")] * 1
+    + [("R", "RD")] * 1 + [("U", "SMU")] * 1
+)  # fmt: skip
+_COUNTRIES = "IQ SY TR IR JO SA US FR DE IN CN BR RU NG EG ET PK ID MX CA".split()
+
+
+def _name(rng: random.Random) -> str:
+    word = "".join(rng.choice(_SYLLABLES) for _ in range(rng.randint(2, 4))).capitalize()
+    if rng.random() < 0.3:
+        word = f"{rng.choice(_WORDS)} {word}"
+    if rng.random() < 0.15:
+        word += " " + "".join(rng.choice(_SYLLABLES) for _ in range(2)).capitalize()
+    return word
+
+
+def _alternates(rng: random.Random, name: str) -> list[str]:
+    if rng.random() > 0.25:
+        return []
+    out = []
+    for _ in range(rng.randint(1, 6)):
+        r = rng.random()
+        if r < 0.35:
+            out.append(name.translate(_ACCENTED))
+        elif r < 0.6:
+            out.append("".join(rng.choice(_ARABIC) for _ in range(rng.randint(4, 9))))
+        elif r < 0.8:
+            out.append(f"Al {name}")
+        else:
+            out.append(_name(rng))
+    return out
+
+
+def write_dump(path: Path, n_rows: int, builtin_ids: Sequence[int], seed: int) -> int:
+    """Write ``n_rows`` synthetic GeoNames rows; returns the file's size in bytes."""
+    rng = random.Random(seed)
+    with path.open("w", encoding="utf-8", newline="\n") as f:
+        for i in range(n_rows):
+            merge = builtin_ids and rng.random() < 0.01
+            gid = rng.choice(builtin_ids) if merge else 20_000_000 + i
+            name = _name(rng)
+            fclass, fcode = rng.choice(_FEATURES)
+            population = str(rng.randint(100, 50_000)) if rng.random() < 0.08 else ""
+            cc = rng.choice(_COUNTRIES)
+            row = [
+                str(gid), name, name, ",".join(_alternates(rng, name)),
+                f"{rng.uniform(-60, 70):.5f}", f"{rng.uniform(-170, 170):.5f}", fclass, fcode,
+                cc, "", f"{rng.randint(1, 20):02d}", str(rng.randint(100, 999)), "", "",
+                population, "", str(rng.randint(0, 3000)), "Asia/Baghdad", "2024-01-15",
+            ]  # fmt: skip
+            f.write("\t".join(row) + "\n")
+    return path.stat().st_size
+
+
+def _cpu_seconds() -> float:
+    """CPU time of this process and of its finished children (the import's workers)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def _child(index: Path, imports: Path, dump: Path, workers: int | None) -> None:
+    """Import in this process and print the figures as JSON."""
+    options = ImportOptions(workers=workers)
+    cpu = _cpu_seconds()
+    started = time.perf_counter()
+    (report,) = import_files([dump], index=index, imports=imports, options=options)
+    seconds = time.perf_counter() - started
+    cpu = _cpu_seconds() - cpu
+    with Gazetteer(index, imports=imports) as gaz:
+        name = gaz.imported.connection.execute(  # type: ignore[union-attr]
+            "SELECT name FROM names WHERE rowid = 1000"
+        ).fetchone()[0]
+        gaz.lookup(name)
+        gaz.clear_cache()
+        t = time.perf_counter()
+        found = gaz.lookup(name)
+        lookup_ms = (time.perf_counter() - t) * 1e3
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    worker_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    print(
+        json.dumps(
+            {
+                "rows": report.rows,
+                "merged": report.merged,
+                "problems": report.n_problems,
+                "seconds": seconds,
+                "cpu_seconds": cpu,
+                "peak_mb": peak_kb / 1024,
+                "worker_peak_mb": worker_kb / 1024,
+                "workers": workers,
+                "lookup_ms": lookup_ms,
+                "lookup_found": len(found),
+            }
+        )
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=N_ROWS, help="rows of the synthetic dump")
+    parser.add_argument("--index", type=Path, help="built index to import beside")
+    parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--workers", type=int, help="parsing processes (default: the import's)")
+    parser.add_argument("--child", nargs=3, type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        _child(*args.child, args.workers)
+        return 0
+
+    index = args.index
+    if index is None:
+        with Gazetteer.open() as gaz:
+            index = gaz.path
+    con = sqlite3.connect(f"{index.resolve().as_uri()}?mode=ro", uri=True)
+    builtin_ids = [
+        int(pid[9:])
+        for (pid,) in con.execute("SELECT id FROM places WHERE id LIKE 'geonames:%'")
+        if pid[9:].isdigit()
+    ]
+    con.close()
+    with tempfile.TemporaryDirectory(prefix="geomap-import-bench-") as tmp:
+        dump = Path(tmp) / "synthetic_allCountries.txt"
+        t = time.perf_counter()
+        size = write_dump(dump, args.rows, builtin_ids, args.seed)
+        write_s = time.perf_counter() - t
+        imports = Path(tmp) / "imports.sqlite"
+        load_before = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+        out = subprocess.run(
+            [sys.executable, __file__, "--child", str(index), str(imports), str(dump)]
+            + (["--workers", str(args.workers)] if args.workers else []),
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        figures = json.loads(out.stdout.strip().splitlines()[-1])
+        growth = imports.stat().st_size
+
+    rate = figures["rows"] / figures["seconds"]
+    cpu_us = figures["cpu_seconds"] / max(1, figures["rows"]) * 1e6
+    cores = os.cpu_count() or 1
+    print(f"GeoNames import benchmark: {args.rows:,} synthetic rows, seed {args.seed}")
+    print(f"python {sys.version.split()[0]}, sqlite {sqlite3.sqlite_version}, index {index}")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"{cores} cores; load average before the import {load_before}, after {load}\n")
+    print(f"dump written        {size / 1e6:10.1f} MB in {write_s:.1f} s (not timed below)")
+    print(f"rows imported       {figures['rows']:10,} ({figures['merged']:,} merged by id)")
+    print(f"import time         {figures['seconds']:10.1f} s")
+    verdict = "ok" if rate >= TARGET_ROWS_PER_S else "SLOW"
+    print(f"rows per second     {rate:10,.0f}   target >= {TARGET_ROWS_PER_S:,}  {verdict}")
+    print(f"CPU time per row    {cpu_us:10.1f} µs (all processes; {cores} idle cores would")
+    print(f"                    give about {cores / cpu_us * 1e6:,.0f} rows per second)")
+    peak, worker = figures["peak_mb"], figures["worker_peak_mb"]
+    verdict = "ok" if peak + 4 * worker < TARGET_PEAK_MB else "HIGH"
+    print(f"peak memory         {peak:10,.0f} MB  (importing process)")
+    print(f"                    {worker:10,.0f} MB  (largest worker process, if any)")
+    print(f"                    target: all processes < {TARGET_PEAK_MB:,} MB  {verdict}")
+    per_row = growth / max(1, figures["rows"])
+    print(f"index growth        {growth / 1e6:10.1f} MB ({per_row:.0f} bytes a row)")
+    print(f"lookup of an imported name, cold: {figures['lookup_ms']:.2f} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

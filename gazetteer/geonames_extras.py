@@ -1,0 +1,255 @@
+"""Import GeoNames' companion files: admin codes, alternate names, hierarchy, countries.
+
+Formats as in https://download.geonames.org/export/dump/readme.txt; see
+:mod:`gazetteer.geonames_import` for the dumps themselves and the merge rules.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sqlite3
+from collections import Counter, defaultdict
+from collections.abc import Callable, Container, Iterable
+
+from gazetteer._fastnames import NameKeys
+from gazetteer.geonames_import import (
+    _BATCH,
+    BuiltinContext,
+    Problems,
+    _capital,
+    _Writer,
+    fill_admin1,
+)
+from gazetteer.imports_db import FLAG_COLLOQUIAL, FLAG_HISTORIC, FLAG_PREFERRED, FLAG_SHORT
+from gazetteer.sources import _good_alternate
+
+__all__ = [
+    "admin1_map_from_index",
+    "import_admin_codes",
+    "import_alternate_names",
+    "import_country_info",
+    "import_hierarchy",
+    "installed_admin1_codes",
+]
+
+logger = logging.getLogger(__name__)
+
+# Language codes of alternate names that are not names.
+_NOT_NAMES = frozenset(
+    {"link", "post", "iata", "icao", "faac", "wkdt", "unlc", "tcid", "fr_1793", "phon", "piny"}
+)
+
+
+def import_admin_codes(
+    con: sqlite3.Connection,
+    lines: Iterable[str],
+    *,
+    sid: int,
+    ctx: BuiltinContext,
+    problems: Problems,
+) -> int:
+    """Import ``admin1CodesASCII.txt`` or ``admin2Codes.txt``; returns the rows imported."""
+    rows = []
+    mapped = []
+    stubs = []
+    for lineno, line in enumerate(lines, start=1):
+        f = line.rstrip("\r\n").split("\t")
+        if len(f) == 1 and not f[0]:
+            continue
+        if len(f) != 4 or f[0].count(".") not in (1, 2) or not f[3].isdigit() or not f[1]:
+            problems.add(lineno, "expected 4 fields: code (CC.01), name, ASCII name, geonameid")
+            continue
+        code, name, ascii_name, gid = f[0], f[1], f[2], int(f[3])
+        rows.append((code, name, ascii_name, gid, sid))
+        if code.count(".") != 1:
+            continue
+        ctx.admin_names[code] = name
+        cc, a1 = code.split(".")
+        found = ctx.admin1_map.get((cc, a1))
+        if found is None:
+            for n in (name, ascii_name):
+                found = ctx.map_by_name(cc, a1, n)
+                if found is not None:
+                    ctx.admin1_map[(cc, a1)] = found
+                    mapped.append((cc, a1, found[0], found[1], "name"))
+                    break
+        if found is not None and found[0] in ctx.divisions and gid not in ctx.gn_admin1:
+            stubs.append((gid, found[0], found[1], cc, a1, sid))
+    con.executemany("INSERT OR REPLACE INTO admin_codes VALUES (?,?,?,?,?)", rows)
+    con.executemany("INSERT OR REPLACE INTO admin1_map VALUES (?,?,?,?,?)", mapped)
+    _division_stubs(con, stubs)
+    fill_admin1(con)
+    return len(rows)
+
+
+def _division_stubs(
+    con: sqlite3.Connection, stubs: list[tuple[int, str, str, str, str, int]]
+) -> None:
+    """Rows that let alternate names of a division's GeoNames id reach its ISO place."""
+    for gid, iso, name, cc, a1, sid in stubs:
+        if con.execute("SELECT 1 FROM places WHERE pid = ?", (gid,)).fetchone():
+            continue
+        con.execute(
+            "INSERT INTO places VALUES (?,?,?,0,0,'admin1',?,?,?,0,'',0.75,1,?,'','','',?)",
+            (gid, f"iso3166-2:{iso}", name, cc, name, iso, a1, sid),
+        )
+
+
+def import_alternate_names(
+    con: sqlite3.Connection,
+    lines: Iterable[str],
+    *,
+    sid: int,
+    builtin_ids: Container[int],
+    builtin_place: Callable[[int], tuple[object, ...] | None],
+    problems: Problems,
+) -> tuple[int, int]:
+    """Import alternate names (V2 or V1); returns (names imported, names left without place).
+
+    ``builtin_place`` gives the places row of a built-in GeoNames id, so that names of
+    cities500 places attach to them even without a dump.
+    """
+    writer = _Writer(con)
+    keyer = NameKeys()
+    checked: set[int] = set()
+    for lineno, line in enumerate(lines, start=1):
+        f = line.rstrip("\r\n").split("\t")
+        if len(f) == 1 and not f[0]:
+            continue
+        if len(f) not in (8, 10) or not f[1].isdigit() or not f[3]:
+            problems.add(lineno, "expected 10 fields (alternateNamesV2) or 8 (alternateNames)")
+            continue
+        lang, name = f[2], f[3]
+        if lang in _NOT_NAMES or not _good_alternate(name):
+            continue
+        gid = int(f[1])
+        if gid in builtin_ids and gid not in checked:
+            checked.add(gid)
+            row = builtin_place(gid)
+            if (
+                row is not None
+                and not con.execute("SELECT 1 FROM places WHERE pid = ?", (gid,)).fetchone()
+            ):
+                writer.places.append((*row, sid))
+        folded, key, hint = keyer(name)
+        if not key:
+            continue
+        flags = (
+            (FLAG_PREFERRED if f[4] == "1" else 0)
+            | (FLAG_SHORT if f[5] == "1" else 0)
+            | (FLAG_COLLOQUIAL if f[6] == "1" else 0)
+            | (FLAG_HISTORIC if f[7] == "1" else 0)
+        )
+        primary = f[4] == "1" and not flags & FLAG_HISTORIC
+        writer.names.append((key, gid, name, folded, hint, primary, lang, flags, sid))
+        if _capital(name):
+            writer.capitals.add(name)
+        if len(writer.names) >= _BATCH:
+            writer.flush()
+    writer.close()
+    orphans = con.execute(
+        "DELETE FROM names WHERE sid = ? AND pid NOT IN (SELECT pid FROM places)", (sid,)
+    ).rowcount
+    return writer.n_names - orphans, orphans
+
+
+def import_hierarchy(
+    con: sqlite3.Connection, lines: Iterable[str], *, sid: int, problems: Problems
+) -> int:
+    """Import ``hierarchy.txt``; returns the links imported."""
+    rows = []
+    for lineno, line in enumerate(lines, start=1):
+        f = line.rstrip("\r\n").split("\t")
+        if len(f) == 1 and not f[0]:
+            continue
+        if len(f) not in (2, 3) or not (f[0].isdigit() and f[1].isdigit()):
+            problems.add(lineno, "expected parent geonameid, child geonameid and a type")
+            continue
+        rows.append((int(f[0]), int(f[1]), f[2] if len(f) == 3 else "", sid))
+    con.executemany("INSERT INTO hierarchy VALUES (?,?,?,?)", rows)
+    return len(rows)
+
+
+def import_country_info(
+    con: sqlite3.Connection,
+    lines: Iterable[str],
+    *,
+    sid: int,
+    ctx: BuiltinContext,
+    problems: Problems,
+) -> int:
+    """Import ``countryInfo.txt``: each country's GeoNames id and name join its ISO place."""
+    writer = _Writer(con)
+    keyer = NameKeys()
+    rows = 0
+    for lineno, line in enumerate(lines, start=1):
+        if line.startswith("#") or not line.strip():
+            continue
+        f = line.rstrip("\r\n").split("\t")
+        if len(f) < 17 or len(f[0]) != 2 or not f[16].isdigit():
+            problems.add(lineno, "expected ISO, ISO3, ..., Country (column 5), geonameid (17)")
+            continue
+        cc, name, gid = f[0], f[4], int(f[16])
+        if cc not in ctx.countries or not name:
+            continue
+        writer.places.append(
+            (gid, f"iso3166-1:{cc}", name, 0.0, 0.0, "country", cc, "", "", 0, "", 1.0, 1, "",
+             "", "", "", sid)
+        )  # fmt: skip
+        folded, key, hint = keyer(name)
+        if key:
+            writer.names.append((key, gid, name, folded, hint, True, "", 0, sid))
+        rows += 1
+    writer.close()
+    return rows
+
+
+_CITY = re.compile(
+    rb'"geonameid": (\d+), "name": [^\n]*?"countrycode": "([A-Z]{2})"[^\n]*?"admin1code": "([^"]*)"'
+)
+
+
+def installed_admin1_codes() -> dict[int, tuple[str, str]]:
+    """GeoNames admin1 codes of the installed cities500 places: id -> (country, code).
+
+    A pattern reads the three fields from the JSON text (four times quicker than parsing
+    it all); the full parse runs if the pattern does not find every place.
+    """
+    from gazetteer.sources import _gnc_root, _read_json
+
+    path = _gnc_root() / "cities500.json"
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        logger.warning("cannot read the installed cities500 data (%s); codes matched by name", e)
+        return {}
+    found = {int(g): (c.decode(), a.decode()) for g, c, a in _CITY.findall(data)}
+    if len(found) == data.count(b'"geonameid":'):
+        return {gid: pair for gid, pair in found.items() if pair[1]}
+    return {
+        int(c["geonameid"]): (str(c["countrycode"]), str(c["admin1code"]))
+        for c in _read_json(path).values()
+        if c.get("admin1code")
+    }
+
+
+def admin1_map_from_index(con: sqlite3.Connection, ctx: BuiltinContext) -> int:
+    """Match GeoNames admin1 codes to ISO 3166-2 codes as the built index linked them.
+
+    Each built-in GeoNames place votes, with its ISO code, for its GeoNames code (read
+    from the installed cities500 data); returns the number of codes matched.
+    """
+    votes: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    for gid, pair in installed_admin1_codes().items():
+        iso = ctx.gn_admin1.get(gid)
+        if iso:
+            votes[pair][iso] += 1
+    rows = []
+    for (cc, a1), counter in votes.items():
+        iso = counter.most_common(1)[0][0]
+        name = ctx.divisions.get(iso, "")
+        ctx.admin1_map[(cc, a1)] = (iso, name)
+        rows.append((cc, a1, iso, name, "index"))
+    con.executemany("INSERT OR REPLACE INTO admin1_map VALUES (?,?,?,?,?)", rows)
+    return len(rows)
