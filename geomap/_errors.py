@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 __all__ = [
+    "ColumnsError",
     "CorpusError",
+    "ExportFormatError",
+    "ExportOverwriteError",
+    "ExportSchemaError",
     "GeomapError",
+    "MapDataError",
     "ReportError",
+    "TileProviderError",
 ]
 
 
@@ -45,3 +51,27 @@ class ReportError(GeomapError, ValueError):
         self.problem = problem
         where = f"{path}, line {line}" if line else path
         super().__init__(f"{where}: {problem}")
+
+
+class ExportFormatError(GeomapError, ValueError):
+    """The export format is unknown, or cannot be told from the file name."""
+
+
+class ExportSchemaError(GeomapError, ValueError):
+    """The frame to export lacks columns of the schema, a CRS or an incident id."""
+
+
+class ExportOverwriteError(GeomapError, FileExistsError):
+    """The output file exists and geomap did not write it (or it changed since)."""
+
+
+class ColumnsError(GeomapError, ValueError):
+    """A table's column mapping (``--columns``) is malformed or names an unknown column."""
+
+
+class MapDataError(GeomapError, ValueError):
+    """The map's input cannot be drawn: no CRS, or a file that cannot be read as incidents."""
+
+
+class TileProviderError(GeomapError, ValueError):
+    """A base-layer name is not an xyzservices provider, or the provider needs an API key."""

@@ -18,6 +18,7 @@ from gazetteer import Candidate, Gazetteer, GazetteerError
 from gazetteer.build import build_index, default_cache_dir, index_path
 from geomap import __version__
 from geomap._errors import GeomapError
+from geomap._gazetteer_cli import import_command, imports_info_lines
 from geomap.ingest import Report
 from geomap.records import Mention
 
@@ -184,7 +185,7 @@ def build(force: bool) -> None:
 @gazetteer.command(context_settings=_CONTEXT)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def info(as_json: bool) -> None:
-    """Show the index: sources, counts by feature type, path and age.
+    """Show the index: sources, counts by feature type, path, age and imported files.
 
     \b
     Example:
@@ -206,6 +207,11 @@ def info(as_json: bool) -> None:
         "licences: GeoNames data CC BY 4.0 (geonames.org); countrystatecity data ODbL; "
         "ISO codes via pycountry"
     )
+    for line in imports_info_lines(data.get("imports")):
+        click.echo(line)
+
+
+gazetteer.add_command(import_command)
 
 
 def _place_dict(m: Mention) -> dict[str, Any]:
@@ -350,6 +356,262 @@ def eval_geoparse(corpus: Path, gold_spans: bool, demonyms: bool, as_json: bool)
         return
     click.echo(format_report(report))
     click.echo("decided by: " + ", ".join(f"{k} {v}" for k, v in counter.most_common()))
+
+
+@cli.command(name="export", context_settings=_CONTEXT)
+@click.argument(
+    "input_path", metavar="INPUT", type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The file to write; its extension gives the format.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["geojson", "geojsonseq", "gpkg", "csv", "kml", "parquet"]),
+    help="Write this format whatever the extension.",
+)
+@click.option(
+    "--schema",
+    type=click.Choice(["geomap", "acled"]),
+    default="geomap",
+    show_default=True,
+    help="geomap's columns, or ACLED's column names and codes.",
+)
+@click.option(
+    "--precision",
+    type=click.IntRange(0, 15),
+    default=6,
+    show_default=True,
+    help="Decimals kept in coordinates.",
+)
+@click.option("--keep-suspect", is_flag=True, help="Write rows whose point fails the checks too.")
+@click.option("--force", is_flag=True, help="Overwrite a file geomap did not write.")
+def export_command(
+    input_path: Path,
+    output: Path,
+    fmt: str | None,
+    schema: str,
+    precision: int,
+    keep_suspect: bool,
+    force: bool,
+) -> None:
+    """Export incidents to GeoJSON, GeoJSON Sequence, GeoPackage, CSV, KML or GeoParquet.
+
+    INPUT is a file geomap wrote (.geojson, .geojsonl, .gpkg, .csv, .kml, .parquet) or a
+    CSV in ACLED's columns. Every point is checked first: a point outside the country its
+    row names (latitude and longitude swapped, say) is reported on stderr and left out,
+    and the exit status is 1, unless --keep-suspect. The file is written whole or not at
+    all, and a file geomap did not write is not overwritten unless --force.
+
+    \b
+    Examples:
+        geomap export incidents.gpkg -o incidents.geojson
+        geomap export incidents.gpkg -o acled.csv --schema acled
+        geomap export incidents.geojson -o incidents.parquet --force
+    """
+    import warnings
+
+    from geomap.export import export, format_for, read_incidents, read_layers
+
+    gdf = read_incidents(input_path)
+    layers = read_layers(input_path)
+    with warnings.catch_warnings():
+        # the suspect rows are printed below, one line each
+        warnings.filterwarnings("ignore", message=r"\d+ rows with suspect coordinates")
+        result = export(
+            gdf,
+            output,
+            format=fmt,
+            schema=schema,
+            precision=precision,
+            keep_suspect=keep_suspect,
+            force=force,
+            layers=layers,
+        )
+    title = format_for(output, fmt).title
+    click.echo(
+        f"wrote {result.rows:,} incidents to {result.path} ({title}, {result.bytes:,} bytes)"
+    )
+    action = "kept" if keep_suspect else "left out"
+    for suspect in result.suspects:
+        click.echo(f"suspect ({action}): {suspect}", err=True)
+    if result.suspects and not keep_suspect:
+        click.echo(
+            f"{len(result.suspects)} suspect rows left out; fix them or pass --keep-suspect",
+            err=True,
+        )
+        sys.exit(1)
+
+
+@cli.command(name="map", context_settings=_CONTEXT)
+@click.argument(
+    "input_path", metavar="INPUT", type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option(
+    "-o",
+    "--output",
+    default="map.html",
+    show_default=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The HTML file to write.",
+)
+@click.option(
+    "--tiles",
+    multiple=True,
+    metavar="NAME",
+    help="Base layer by xyzservices name (repeatable, or comma-separated; the first is "
+    "shown), or 'none'. Default: Esri.WorldStreetMap, Esri.WorldGrayCanvas, "
+    "Esri.WorldImagery. OpenStreetMap.Mapnik tiles load only when the page is served "
+    "over http, not opened from disk.",
+)
+@click.option(
+    "--boundaries",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="First-level division polygons (geoBoundaries, OCHA admin 1, ...) with a name or "
+    "ISO 3166-2 code field: the regional summary becomes a choropleth.",
+)
+@click.option("--title", help="The map's title (default: the input's file name).")
+@click.option("--country-level", is_flag=True, help="Also draw incidents placed only at a country.")
+def map_command(
+    input_path: Path,
+    output: Path,
+    tiles: tuple[str, ...],
+    boundaries: Path | None,
+    title: str | None,
+    country_level: bool,
+) -> None:
+    """Draw incidents as one HTML map: a layer per type, legend, time slider, popups.
+
+    INPUT is a file geomap writes or reads: GeoJSON, GeoPackage or CSV with the incident
+    columns, or an ACLED-format CSV. Rows without usable coordinates, and rows placed only
+    at a country (unless --country-level), are left off and counted on stderr.
+
+    \b
+    Examples:
+        geomap map incidents.geojson -o map.html
+        geomap map acled.csv -o map.html --boundaries geoBoundaries-IRQ-ADM1.geojson
+        geomap map incidents.gpkg --tiles OpenTopoMap --tiles Esri.WorldImagery
+    """
+    import warnings
+
+    from geomap._map_input import read_map_input
+    from geomap.render import DEFAULT_TILES, make_map
+
+    gdf, problems = read_map_input(input_path)
+    for problem in problems:
+        click.echo(f"skipped: {problem}", err=True)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        m = make_map(
+            gdf,
+            boundaries=boundaries,
+            tiles=tiles or DEFAULT_TILES,
+            title=title or input_path.stem,
+            draw_country_level=country_level,
+        )
+    for w in caught:
+        click.echo(f"warning: {w.message}", err=True)
+    m.save(str(output))
+    click.echo(f"wrote a map of {len(gdf):,} incidents to {output}")
+
+
+@cli.command(name="incidents", context_settings=_CONTEXT)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "jsonl", "acled"]),
+    default="table",
+    show_default=True,
+    help="A table, one JSON object per incident, or an ACLED-format CSV.",
+)
+@click.option(
+    "--columns",
+    metavar="MAP",
+    help="How a table that is not ACLED's names its columns: date=Date,location=Town,...",
+)
+@click.option(
+    "--published",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Published date of reports that give none (relative dates count from it).",
+)
+@click.option("--country", metavar="CC", help="Country the reports are about (a focus hint).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File.")
+def incidents_command(
+    paths: tuple[Path, ...],
+    fmt: str,
+    columns: str | None,
+    published: Any,
+    country: str | None,
+    output: Path | None,
+) -> None:
+    """Extract incidents from reports and incident tables (ACLED CSV, other CSV/XLSX).
+
+    Prints the incidents, then a summary on stderr: reports read, reports with no
+    incident, incidents without a mappable place, unresolved place names and skipped
+    inputs (each with its file and line). The exit status is 1 when inputs were skipped.
+
+    \b
+    Examples:
+        geomap incidents examples/reports
+        geomap incidents acled_export.csv --format acled -o incidents.csv
+        geomap incidents mine.csv --columns date=Date,location=Town,killed=Deaths
+    """
+    import dataclasses
+
+    from geomap.acled import incidents_to_acled_rows
+    from geomap.incidents import incidents_with_summary
+    from geomap.ingest import read_reports
+
+    result = read_reports(paths, columns=columns)
+    run = incidents_with_summary(
+        result, published=published.date() if published else None, country_hint=country
+    )
+    lines: list[str] = []
+    if fmt == "jsonl":
+        for i in run.incidents:
+            row = dataclasses.asdict(i)
+            row["event_date"] = i.event_date.isoformat() if i.event_date else None
+            lines.append(json.dumps(row, ensure_ascii=False))
+    elif fmt == "acled":
+        import csv
+        import io
+
+        from geomap.acled import ACLED_COLUMNS
+
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=list(ACLED_COLUMNS), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(incidents_to_acled_rows(run.incidents))
+        lines.append(buffer.getvalue().rstrip("\n"))
+    else:
+        for i in run.incidents:
+            when = i.event_date.isoformat() if i.event_date else f"({i.date_phrase or '?'})"
+            where = i.location or "(no place)"
+            lines.append(f"{when:12} {i.label:18} {where[:30]:30} {i.quote[:60]}")
+    text = "\n".join(lines)
+    if output is not None:
+        output.write_text(text + "\n", encoding="utf-8")
+    elif text:
+        click.echo(text)
+    s = run.summary
+    click.echo(
+        f"{s.reports_read} reports, {s.rows_read} table rows: {s.incidents} incidents "
+        f"({s.incidents_merged} merged), {len(s.reports_without_incident)} reports without "
+        f"an incident, {s.incidents_not_mappable} without a mappable place",
+        err=True,
+    )
+    for name, count in s.unresolved_places:
+        click.echo(f"unresolved place: {name} ({count})", err=True)
+    for problem in result.skipped:
+        click.echo(f"skipped: {problem}", err=True)
+    if result.skipped:
+        sys.exit(1)
 
 
 def main() -> None:
