@@ -50,7 +50,7 @@ def cli(verbose: bool, quiet: bool) -> None:
     Example:
         geomap gazetteer lookup "Ain al-Asad" --country IQ
     """
-    level = logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO
+    level = logging.DEBUG if verbose else logging.ERROR if quiet else logging.WARNING
     logging.basicConfig(level=level, format="%(levelname)s: %(message)s", stream=sys.stderr)
 
 
@@ -612,6 +612,127 @@ def incidents_command(
         click.echo(f"skipped: {problem}", err=True)
     if result.skipped:
         sys.exit(1)
+
+
+_RUN_STAGES = ("read", "gazetteer", "extract", "frame", "write", "map")
+
+
+@cli.command(name="run", context_settings=_CONTEXT)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--out",
+    "out_dir",
+    default="outputs",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The folder to write to.",
+)
+@click.option(
+    "--published",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Published date (YYYY-MM-DD) for reports that have none.",
+)
+@click.option("--country", metavar="CC", help="Country the reports are about (a focus hint).")
+@click.option(
+    "--places",
+    "places_files",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    multiple=True,
+    help="Your own places CSV, ranked ahead of the built-in data (repeatable).",
+)
+@click.option(
+    "--boundaries",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Polygons with a name or ISO 3166-2 field: the map's regions as a choropleth.",
+)
+@click.option("--tiles", help="Base layers: xyzservices names, comma-separated, or 'none'.")
+@click.option(
+    "--formats",
+    default="geojson,gpkg,csv",
+    show_default=True,
+    help="Incident files to write: geojson, gpkg, csv, kml, parquet, geojsonl.",
+)
+@click.option("--strict", is_flag=True, help="Stop at the first bad input and write nothing.")
+@click.option("-q", "--quiet", "run_quiet", is_flag=True, help="No progress bar or summary.")
+@click.option("-v", "--verbose", "run_verbose", is_flag=True, help="Log each stage.")
+@click.pass_context
+def run_command(  # noqa: PLR0913 (one parameter per command-line option)
+    ctx: click.Context,
+    paths: tuple[Path, ...],
+    out_dir: Path,
+    published: Any,
+    country: str | None,
+    places_files: tuple[Path, ...],
+    boundaries: Path | None,
+    tiles: str | None,
+    formats: str,
+    strict: bool,
+    run_quiet: bool,
+    run_verbose: bool,
+) -> None:
+    """Run the whole job: reports in; incidents, places, a map and GIS files out.
+
+    PATHS are reports (.txt, .md with YAML front matter, .jsonl), incident tables (.csv,
+    .xlsx, ACLED exports recognised by their columns) and folders of them. Writes
+    incidents.geojson/.gpkg/.csv, places.geojson, map.html and summary.json to the output
+    folder. Inputs that cannot be read are skipped, named on stderr and in summary.json,
+    and the exit status is 1; with --strict the run stops at the first and writes nothing.
+
+    \b
+    Examples:
+        geomap run examples/reports -o outputs/
+        geomap run reports/ acled.csv --country IQ --formats geojson,gpkg,kml
+    """
+    from geomap.pipeline import run
+
+    quiet = run_quiet or bool(ctx.find_root().params.get("quiet"))
+    if run_verbose:
+        logging.getLogger().setLevel(logging.INFO)
+    tile_list = None if tiles is None else [] if tiles == "none" else tiles.split(",")
+    show = not quiet and sys.stderr.isatty()
+    with click.progressbar(
+        length=len(_RUN_STAGES), label="geomap run", file=sys.stderr, hidden=not show
+    ) as bar:
+        out = run(
+            paths,
+            out_dir,
+            published=published.date() if published else None,
+            country=country,
+            places=places_files,
+            boundaries=boundaries,
+            tiles=tile_list,
+            formats=formats.split(","),
+            strict=strict,
+            progress=lambda stage: bar.update(1),
+        )
+    summary = out.summary
+    if summary is None:  # unreachable: run always sets it
+        return
+    for path, line, why in summary.skipped:
+        where = f"{path}, line {line}" if line else path
+        click.echo(f"skipped: {where}: {why}", err=True)
+    if not quiet:
+        _echo_run_summary(out)
+    if summary.skipped:
+        sys.exit(1)
+
+
+def _echo_run_summary(out: Any) -> None:
+    s = out.summary
+    click.echo(
+        f"{s.reports_read} reports and {s.rows_read} table rows read; "
+        f"{s.incidents} incidents ({s.incidents_merged} merged from {s.incidents_found} found), "
+        f"{out.incidents_drawn} on the map, {s.incidents_not_mappable} without a mappable place"
+    )
+    if s.reports_without_incident:
+        click.echo(f"reports without an incident: {', '.join(s.reports_without_incident)}")
+    if s.unresolved_places:
+        names = ", ".join(f"{n} ({c})" for n, c in s.unresolved_places[:10])
+        more = len(s.unresolved_places) - 10
+        click.echo(f"unresolved place names: {names}" + (f" and {more} more" if more > 0 else ""))
+    timing = ", ".join(f"{k} {v:.1f} s" for k, v in out.seconds.items())
+    click.echo(f"wrote {len(out.files)} files to {out.out_dir}/ ({timing})")
 
 
 def main() -> None:

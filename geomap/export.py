@@ -32,11 +32,12 @@ file that geomap did not write is not overwritten unless ``force`` (``geomap._at
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import time
 import warnings
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -178,20 +179,38 @@ def _require_ids(gdf: geopandas.GeoDataFrame) -> None:
         raise ExportSchemaError(msg)
 
 
+# GDAL stamps GeoPackages with the time of writing (gpkg_contents.last_change); a fixed
+# date keeps two runs over the same input byte-identical.
+_FIXED_DATE = {"OGR_CURRENT_DATE": "2000-01-01T00:00:00.000Z"}
+
+
+@contextlib.contextmanager
+def _fixed_gdal_date() -> Iterator[None]:
+    import pyogrio
+
+    previous = pyogrio.get_gdal_config_option("OGR_CURRENT_DATE")
+    pyogrio.set_gdal_config_options(_FIXED_DATE)
+    try:
+        yield
+    finally:
+        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": previous})
+
+
 def _write_gdal(table: pa.Table, path: Path, fmt: Format, *, layer: str, **opts: Any) -> None:
     from pyogrio.raw import write_arrow
 
     geometry = "geometry" in table.column_names
-    write_arrow(
-        table,
-        str(path),
-        driver=fmt.driver,
-        layer=layer,
-        geometry_name="geometry" if geometry else None,
-        geometry_type=opts.pop("geometry_type", "Point") if geometry else None,
-        crs="EPSG:4326" if geometry else None,
-        **opts,
-    )
+    with _fixed_gdal_date():
+        write_arrow(
+            table,
+            str(path),
+            driver=fmt.driver,
+            layer=layer,
+            geometry_name="geometry" if geometry else None,
+            geometry_type=opts.pop("geometry_type", "Point") if geometry else None,
+            crs="EPSG:4326" if geometry else None,
+            **opts,
+        )
 
 
 def _write_parquet(table: pa.Table, path: Path, gdf: geopandas.GeoDataFrame) -> None:

@@ -23,7 +23,7 @@ from geomap.extract import FEATURE_RANK, extract_incidents
 from geomap.geoparse import default_gazetteer, geoparse
 from geomap.ingest import ReadResult, Report
 from geomap.merge import merge_incidents
-from geomap.records import Incident
+from geomap.records import Incident, Mention
 
 __all__ = [
     "IncidentRun",
@@ -91,6 +91,8 @@ class IncidentRun:
 
     incidents: list[Incident]
     summary: RunSummary
+    # every report's place mentions, in report order: (report id, mention)
+    mentions: list[tuple[str, Mention]] = field(default_factory=list)
 
 
 def _place_fields(incident: Incident, place: Any, precision: int) -> Incident:
@@ -227,8 +229,10 @@ def incidents_with_summary(
     found: list[Incident] = []
     silent: list[str] = []
     unresolved: Counter[str] = Counter()
+    all_mentions: list[tuple[str, Mention]] = []
     for report in texts:
         mentions = geoparse(report.text, gazetteer=gaz, country_hint=country_hint)
+        all_mentions.extend((report.id, m) for m in mentions)
         extraction = extract_incidents(
             report.text,
             mentions,
@@ -262,7 +266,7 @@ def incidents_with_summary(
         unresolved_places=tuple(sorted(unresolved.items(), key=lambda kv: (-kv[1], kv[0]))),
         skipped=tuple(skipped),
     )
-    return IncidentRun(incidents, summary)
+    return IncidentRun(incidents, summary, all_mentions)
 
 
 def incidents_from_reports(
