@@ -23,23 +23,12 @@ import pycountry
 import pytest
 from geopy.distance import geodesic
 
+from gazetteer.places_file import COLUMNS
 from gazetteer.records import FEATURE_TYPES
 
 OVERLAY = Path(__file__).parents[1] / "gazetteer" / "data" / "overlay.csv"
 
-HEADER = [
-    "id",
-    "name",
-    "alternate_names",
-    "lat",
-    "lon",
-    "feature",
-    "country",
-    "admin1",
-    "admin1_code",
-    "population",
-    "source",
-]
+HEADER = list(COLUMNS)  # the reader's layout: the overlay must follow it exactly
 
 ALIAS_PREFIXES = ("iso3166-1:", "iso3166-2:", "geonames:")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
