@@ -35,6 +35,9 @@ _WORKER_SCHEMA = "\n".join(
     line for line in SCHEMA.splitlines() if not line.startswith("CREATE INDEX")
 )
 _WAIT = 1.0  # seconds between checks that the workers are alive
+# Names whose keys the workers remember, shared out between them (some 300 bytes a name):
+# real dumps repeat names heavily, and the memory of the import must stay under 2 GB.
+_REMEMBERED = 2_000_000
 
 
 def _work(
@@ -45,6 +48,7 @@ def _work(
     path: str,
     tasks: Any,
     results: Any,
+    remember: int,
 ) -> None:
     """A worker process: parse blocks until the None sentinel, then report."""
     threading.Thread(target=_watch, args=(os.getppid(),), daemon=True).start()
@@ -54,7 +58,9 @@ def _work(
             con.execute(f"PRAGMA {pragma}")
         con.executescript(_WORKER_SCHEMA)
         problems = Problems(path, log=False)
-        parser = DumpParser(con, sid=sid, source=source, ctx=ctx, problems=problems)
+        parser = DumpParser(
+            con, sid=sid, source=source, ctx=ctx, problems=problems, remember=remember
+        )
         con.execute("BEGIN")
         while (task := tasks.get()) is not None:
             first, block = task
@@ -107,6 +113,21 @@ def _get(results: Any, procs: Sequence[BaseProcess]) -> tuple[Any, ...]:
             _check(procs)
 
 
+# The workers' places, with the division of GeoNames admin1 codes that only votes linked
+# (what fill_admin1 would do after the copy, without rewriting every row).
+_COPY_PLACES = """
+INSERT OR REPLACE INTO places
+SELECT p.pid, p.id, p.name, p.lat, p.lon, p.feature, p.country,
+    CASE WHEN m.iso_code IS NULL THEN p.admin1 ELSE m.name END,
+    coalesce(m.iso_code, p.admin1_code), p.population, p.source, p.prominence, p.merged,
+    p.gn_admin1, p.gn_admin2, p.admin2, p.code, p.sid
+FROM worker.places p LEFT JOIN main.admin1_map m
+ON p.admin1_code = '' AND p.gn_admin1 != '' AND m.country = p.country
+    AND m.gn_code = p.gn_admin1
+ORDER BY p.pid
+"""
+
+
 def _copy_in(con: sqlite3.Connection, dbs: Iterable[Path]) -> None:
     """Copy the workers' rows into ``con``'s database."""
     was_open = con.in_transaction
@@ -115,7 +136,7 @@ def _copy_in(con: sqlite3.Connection, dbs: Iterable[Path]) -> None:
     for db in dbs:
         con.execute("ATTACH DATABASE ? AS worker", (str(db),))
         try:
-            con.execute("INSERT OR REPLACE INTO places SELECT * FROM worker.places")
+            con.execute(_COPY_PLACES)
             con.execute("INSERT INTO names SELECT * FROM worker.names")
             con.execute("INSERT OR IGNORE INTO capitals SELECT * FROM worker.capitals")
         finally:
@@ -150,7 +171,7 @@ def _hand_out(
         _put(tasks, None, procs)
 
 
-def import_dump_in_parallel(
+def import_dump_in_parallel(  # noqa: PLR0913
     con: sqlite3.Connection,
     raw: IO[bytes],
     *,
@@ -160,11 +181,13 @@ def import_dump_in_parallel(
     problems: Problems,
     parallel: Parallel,
     advance: Callable[[int], None] | None = None,
+    record_votes: Callable[[dict[tuple[str, str], Counter[str]]], None] | None = None,
 ) -> tuple[int, int, dict[tuple[str, str], Counter[str]]]:
     """:func:`~gazetteer.geonames_import.import_dump` with several processes.
 
     ``raw`` is the dump's bytes. Returns the rows imported, the rows merged and the admin1
-    votes, as a parser does.
+    votes, as a parser does. ``record_votes`` is given the votes before the rows are
+    copied in; the copy gives places the divisions ``admin1_map`` then links.
     """
     methods = multiprocessing.get_all_start_methods()
     # fork where there is one: spawn would import the caller's main module again
@@ -173,10 +196,11 @@ def import_dump_in_parallel(
     results = mp.Queue()
     work_dir = Path(tempfile.mkdtemp(prefix="import-workers.", dir=parallel.scratch))
     dbs = [work_dir / f"worker{i}.sqlite" for i in range(parallel.workers)]
+    remember = _REMEMBERED // parallel.workers
     procs = [
         mp.Process(
             target=_work,
-            args=(ctx, str(db), sid, source, problems.path, tasks, results),
+            args=(ctx, str(db), sid, source, problems.path, tasks, results, remember),
             daemon=True,
         )
         for db in dbs
@@ -192,6 +216,9 @@ def import_dump_in_parallel(
             raise GazetteerError(msg)
         for p in procs:
             p.join()
+        votes = _votes(outcomes)
+        if record_votes is not None:
+            record_votes(votes)
         _copy_in(con, dbs)
     finally:
         for p in procs:
@@ -204,15 +231,21 @@ def import_dump_in_parallel(
             q.cancel_join_thread()  # blocks left unread after a failure must not hang the exit
             q.close()
         shutil.rmtree(work_dir, ignore_errors=True)
-    votes: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     kept: list[tuple[int, str]] = []
     rows = merged = count = 0
-    for _, n_rows, n_merged, worker_votes, worker_kept, worker_count in outcomes:
+    for _, n_rows, n_merged, _worker_votes, worker_kept, worker_count in outcomes:
         rows += n_rows
         merged += n_merged
-        for pair, counter in worker_votes.items():
-            votes[pair].update(counter)
         kept += worker_kept
         count += worker_count
     problems.merge(kept, count)
     return rows, merged, votes
+
+
+def _votes(outcomes: Iterable[tuple[Any, ...]]) -> dict[tuple[str, str], Counter[str]]:
+    """The admin1 votes of all the workers."""
+    votes: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    for outcome in outcomes:
+        for pair, counter in outcome[3].items():
+            votes[pair].update(counter)
+    return votes

@@ -36,7 +36,7 @@ _SPECIAL = normalize._SPECIAL
 _AIN = normalize._AIN
 _REPEATS = normalize._REPEATS
 _FINAL_H = normalize._FINAL_H
-_MAX_REMEMBERED = 200_000
+_MAX_REMEMBERED = 1_000_000
 
 
 def _token_key(token: str) -> str:
@@ -81,14 +81,15 @@ def fast_fold(name: str) -> str:
 class NameKeys:
     """``(folded, key, hint)`` of names, equal to :func:`fold` and :func:`parse_name`."""
 
-    def __init__(self) -> None:
+    def __init__(self, remember: int = _MAX_REMEMBERED) -> None:
+        self.remember = max(1, remember)
         self._words: dict[str, str] = {}
         self._keys: dict[str, tuple[str, str]] = {}
         self._names: dict[str, tuple[str, str, str]] = {}
 
     def _word(self, token: str) -> str:
         words = self._words
-        if len(words) >= _MAX_REMEMBERED:
+        if len(words) >= self.remember:
             words.clear()
         key = words[token] = _token_key(token)
         return key
@@ -107,7 +108,7 @@ class NameKeys:
             found = (key, hint or "")
         else:
             found = (" ".join(tokens), "")
-        if len(self._keys) >= _MAX_REMEMBERED:
+        if len(self._keys) >= self.remember:
             self._keys.clear()
         self._keys[folded] = found
         return found
@@ -118,7 +119,7 @@ class NameKeys:
         if found is None:
             folded = fast_fold(name)
             found = (folded, *self.key_of_folded(folded))
-            if len(self._names) >= _MAX_REMEMBERED:
+            if len(self._names) >= self.remember:
                 self._names.clear()
             self._names[name] = found
         return found

@@ -54,7 +54,9 @@ __all__ = [
     "apply_votes",
     "feature_type",
     "fill_admin1",
+    "fill_admin_names",
     "import_dump",
+    "record_votes",
 ]
 
 logger = logging.getLogger(__name__)
@@ -246,6 +248,7 @@ class _Writer:
         self.con = con
         self.places: list[tuple[object, ...]] = []
         self.names: list[tuple[object, ...]] = []
+        self.names_sql = "INSERT INTO names VALUES (?,?,?,?,?,?,?,?,?)"
         self.capitals: set[str] = set()
         self.n_places = 0
         self.n_names = 0
@@ -259,7 +262,7 @@ class _Writer:
             self.n_places += len(self.places)
             self.places.clear()
         if self.names:
-            self.con.executemany("INSERT INTO names VALUES (?,?,?,?,?,?,?,?,?)", self.names)
+            self.con.executemany(self.names_sql, self.names)
             self.n_names += len(self.names)
             self.names.clear()
 
@@ -309,13 +312,16 @@ class DumpParser:
         source: str,
         ctx: BuiltinContext,
         problems: Problems,
+        remember: int | None = None,
     ) -> None:
         self.writer = _Writer(con)
+        # names rows of six columns: the others are the same for every name of a dump
+        self.writer.names_sql = f"INSERT INTO names VALUES (?,?,?,?,?,?,'',0,{int(sid)})"
         self.sid = sid
         self.source = source
         self.ctx = ctx
         self.problems = problems
-        self.keyer = NameKeys()
+        self.keyer = NameKeys() if remember is None else NameKeys(remember)
         self.features = _feature_table()
         self.votes: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
         self.rows = 0
@@ -392,7 +398,7 @@ class DumpParser:
                     continue
                 seen.add(folded)
                 keys.append(key)
-                row_names.append((key, gid, n, folded, hint, n is name, "", 0, sid))
+                row_names.append((key, gid, n, folded, hint, n is name))
                 if len(n) <= 6 and _capital(n):
                     capitals.append(n)
             if not keys:
@@ -445,11 +451,20 @@ def import_dump(
     if parallel is not None and parallel.workers > 1:
         from gazetteer._dump_workers import import_dump_in_parallel
 
+        recorded: list[bool] = []
+
+        def record(votes: dict[tuple[str, str], Counter[str]]) -> None:
+            # before the rows are copied in, which take the codes as they go (fill_admin1)
+            recorded.append(record_votes(con, votes, ctx))
+
         with open_raw(path) as (raw, _):
-            rows, merged, votes = import_dump_in_parallel(
+            rows, merged, _ = import_dump_in_parallel(
                 con, raw, sid=sid, source=source, ctx=ctx, problems=problems,
-                parallel=parallel, advance=advance,
+                parallel=parallel, advance=advance, record_votes=record,
             )  # fmt: skip
+        if any(recorded):
+            fill_admin_names(con)
+        return rows, merged
     else:
         parser = DumpParser(con, sid=sid, source=source, ctx=ctx, problems=problems)
         with open_lines(path, advance) as lines:
@@ -467,6 +482,14 @@ def apply_votes(
     sid: int,
 ) -> None:
     """Codes that only this dump's places linked: record them and fill the rows before."""
+    if record_votes(con, votes, ctx):
+        fill_admin1(con, sid=sid)
+
+
+def record_votes(
+    con: sqlite3.Connection, votes: dict[tuple[str, str], Counter[str]], ctx: BuiltinContext
+) -> bool:
+    """Record the codes that only this dump's places linked; whether there were any."""
     found = []
     for (cc, a1), counter in votes.items():
         if (cc, a1) in ctx.admin1_map:
@@ -475,9 +498,9 @@ def apply_votes(
         found.append((cc, a1, iso, ctx.divisions.get(iso, ""), "places"))
         ctx.admin1_map[(cc, a1)] = (iso, ctx.divisions.get(iso, ""))
     if not found:
-        return
+        return False
     con.executemany("INSERT OR REPLACE INTO admin1_map VALUES (?,?,?,?,?)", found)
-    fill_admin1(con, sid=sid)
+    return True
 
 
 def fill_admin1(con: sqlite3.Connection, *, sid: int | None = None) -> int:
@@ -488,8 +511,13 @@ def fill_admin1(con: sqlite3.Connection, *, sid: int | None = None) -> int:
         "WHERE places.admin1_code = '' AND places.gn_admin1 != '' "
         f"AND places.country = m.country AND places.gn_admin1 = m.gn_code{where}"
     )
+    return cur.rowcount + fill_admin_names(con)
+
+
+def fill_admin_names(con: sqlite3.Connection) -> int:
+    """Name the division of places without one from ``admin_codes``, by admin1 code."""
     named = con.execute(
         "UPDATE places SET admin1 = a.name FROM admin_codes a WHERE places.admin1 = '' "
         "AND places.gn_admin1 != '' AND a.code = places.country || '.' || places.gn_admin1"
     )
-    return cur.rowcount + named.rowcount
+    return named.rowcount

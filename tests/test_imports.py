@@ -519,3 +519,55 @@ def test_leftovers_of_a_killed_import_are_removed(imported: Gazetteer) -> None:
         "imports.sqlite",
         "imports.sqlite.lock",
     ]
+
+
+# --------------------------------------------------------------------------- stored keys
+
+#: The names rows (key, pid, name, folded, hint, is_primary, lang, flags) and the places
+#: rows' keys an import of every fixture stores, as the import stored them before its
+#: speed-ups (issue 8): faster imports must store the same keys. Regenerate, only for an
+#: intended change of what is stored, with ``GEOMAP_WRITE_GOLDEN=1 pytest -k stored``.
+GOLDEN = DATA / "stored_keys.json"
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_stored_names_and_keys_are_unchanged(
+    index: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: int
+) -> None:
+    import json
+    import os
+
+    monkeypatch.setattr("gazetteer._dump_workers._BLOCK", 700)  # many blocks of a few rows
+    imports = tmp_path / "imports.sqlite"
+    options = ImportOptions(workers=workers)
+    import_files(GEONAMES_FILES, index=index, imports=imports, options=options)
+    import_files([DATA / "my_gazetteer.csv"], index=index, imports=imports, options=options)
+    for level, path in ((1, DATA / "iraq_adm1.geojson"), (2, DATA / "iraq_adm2_cod.geojson")):
+        import_files([], index=index, imports=imports, boundaries=[(path, level)])
+    con = sqlite3.connect(imports)
+    try:
+        stored = {
+            "names": [
+                list(r)
+                for r in con.execute(
+                    "SELECT key, pid, name, folded, hint, is_primary, lang, flags FROM names "
+                    "ORDER BY pid, key, folded, name, lang, flags"
+                )
+            ],
+            "places": [
+                list(r)
+                for r in con.execute(
+                    "SELECT pid, id, name, feature, country, admin1, admin1_code, population, "
+                    "prominence, merged FROM places ORDER BY pid"
+                )
+            ],
+        }
+    finally:
+        con.close()
+    if os.environ.get("GEOMAP_WRITE_GOLDEN") == "1" and workers == 1:
+        tables = (
+            f'"{t}": [\n' + ",\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n]"
+            for t, rows in stored.items()
+        )
+        GOLDEN.write_text("{\n" + ",\n".join(tables) + "\n}\n", encoding="utf-8")
+    assert stored == json.loads(GOLDEN.read_text(encoding="utf-8"))

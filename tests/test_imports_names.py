@@ -33,6 +33,14 @@ def test_fast_fold_equals_fold(text: str) -> None:
     assert fast_fold(text) == fold(text)
 
 
+@settings(max_examples=300)
+@given(st.lists(st.one_of(st.text(), _NAMEISH), max_size=20))
+def test_name_keys_equal_parse_name_when_forgetting(names: list[str]) -> None:
+    keys = NameKeys(remember=3)  # forgets what it remembered every third new name
+    for name in names + names:
+        assert keys(name) == _expected(name)
+
+
 def test_known_names() -> None:
     names = [
         "ʿAyn al-Assad Air Base",
