@@ -448,6 +448,17 @@ def export_command(
         sys.exit(1)
 
 
+_TILES_OPTION = click.option(
+    "--tiles",
+    multiple=True,
+    metavar="NAME",
+    help="Base layer by xyzservices name (repeatable, or comma-separated; the first is "
+    "shown), or 'none'. Default: Esri.WorldStreetMap, Esri.WorldGrayCanvas, "
+    "Esri.WorldImagery. OpenStreetMap.Mapnik tiles load only when the page is served "
+    "over http, not opened from disk.",
+)
+
+
 @cli.command(name="map", context_settings=_CONTEXT)
 @click.argument(
     "input_path", metavar="INPUT", type=click.Path(exists=True, dir_okay=False, path_type=Path)
@@ -460,15 +471,7 @@ def export_command(
     type=click.Path(dir_okay=False, path_type=Path),
     help="The HTML file to write.",
 )
-@click.option(
-    "--tiles",
-    multiple=True,
-    metavar="NAME",
-    help="Base layer by xyzservices name (repeatable, or comma-separated; the first is "
-    "shown), or 'none'. Default: Esri.WorldStreetMap, Esri.WorldGrayCanvas, "
-    "Esri.WorldImagery. OpenStreetMap.Mapnik tiles load only when the page is served "
-    "over http, not opened from disk.",
-)
+@_TILES_OPTION
 @click.option(
     "--boundaries",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -500,6 +503,7 @@ def map_command(
     import warnings
 
     from geomap._map_input import read_map_input
+    from geomap.pipeline import save_map
     from geomap.render import DEFAULT_TILES, make_map
 
     gdf, problems = read_map_input(input_path)
@@ -516,7 +520,7 @@ def map_command(
         )
     for w in caught:
         click.echo(f"warning: {w.message}", err=True)
-    m.save(str(output))
+    save_map(m, output)
     click.echo(f"wrote a map of {len(gdf):,} incidents to {output}")
 
 
@@ -646,7 +650,7 @@ _RUN_STAGES = ("read", "gazetteer", "extract", "frame", "write", "map")
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Polygons with a name or ISO 3166-2 field: the map's regions as a choropleth.",
 )
-@click.option("--tiles", help="Base layers: xyzservices names, comma-separated, or 'none'.")
+@_TILES_OPTION
 @click.option(
     "--formats",
     default="geojson,gpkg,csv",
@@ -665,7 +669,7 @@ def run_command(  # noqa: PLR0913 (one parameter per command-line option)
     country: str | None,
     places_files: tuple[Path, ...],
     boundaries: Path | None,
-    tiles: str | None,
+    tiles: tuple[str, ...],
     formats: str,
     strict: bool,
     run_quiet: bool,
@@ -689,7 +693,6 @@ def run_command(  # noqa: PLR0913 (one parameter per command-line option)
     quiet = run_quiet or bool(ctx.find_root().params.get("quiet"))
     if run_verbose:
         logging.getLogger().setLevel(logging.INFO)
-    tile_list = None if tiles is None else [] if tiles == "none" else tiles.split(",")
     show = not quiet and sys.stderr.isatty()
     with click.progressbar(
         length=len(_RUN_STAGES), label="geomap run", file=sys.stderr, hidden=not show
@@ -701,7 +704,7 @@ def run_command(  # noqa: PLR0913 (one parameter per command-line option)
             country=country,
             places=places_files,
             boundaries=boundaries,
-            tiles=tile_list,
+            tiles=tiles or None,
             formats=formats.split(","),
             strict=strict,
             progress=lambda stage: bar.update(1),
