@@ -7,12 +7,15 @@ winner, and the mention records which one decided:
 1. ``hierarchy``: an explicit parent right after the name ("Hit, in Anbar", "Paris, Texas",
    "Glasgow, Ky.") keeps the candidates inside it; a title or institution right after the
    name ("New York Gov.", "Kentucky State Police") points at a division;
-2. ``country_focus``: places in the countries and divisions the document is about (named
+2. ``proximity``: readings of different names that lie within a few kilometres of each
+   other ("Edmonton" and "Enfield", both in north London) support each other, chosen or
+   not: two names rarely share a neighbourhood by chance;
+3. ``country_focus``: places in the countries and divisions the document is about (named
    countries, demonyms, the caller's hint, and names with one clear reading) rank up;
-3. ``coherence``: candidates near the document's confidently placed names rank up;
-4. ``discourse``: one name means one place throughout a document, so every mention of a
+4. ``coherence``: candidates near the document's confidently placed names rank up;
+5. ``discourse``: one name means one place throughout a document, so every mention of a
    name takes the reading its mentions support most;
-5. ``prominence``: otherwise the lookup's ranking stands.
+6. ``prominence``: otherwise the lookup's ranking stands.
 
 Spans whose only readings are obscure, or common words that name no prominent place and
 follow no place cue, are dropped. A US county the gazetteer cannot place resolves to its
@@ -26,7 +29,7 @@ import logging
 import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cache
 from itertools import pairwise
 
@@ -43,6 +46,7 @@ logger = logging.getLogger(__name__)
 #: The disambiguation passes, in order, with what each does.
 PASSES: dict[str, str] = {
     "hierarchy": "a parent or a title named right after the place",
+    "proximity": "readings of different names within a few kilometres support each other",
     "country_focus": "places in the countries the document is about rank up",
     "coherence": "places near the document's confidently placed names rank up",
     "discourse": "one name, one place, throughout a document",
@@ -55,7 +59,12 @@ _W_ADMIN1_FOCUS = 0.15
 _W_HIERARCHY = 0.6
 _W_TITLE = 0.3
 _W_COHERENCE = 0.15
+_W_PROXIMITY = 0.1  # per other name with a reading close by, up to _PROXIMITY_NAMES
+_PROXIMITY_NAMES = 3
+_PROXIMITY_DEGREES = 0.25  # about 25 km
+_PROXIMITY_CANDIDATES = 10
 _W_COUNTRY = 0.15  # a country named in full almost always means the country
+_W_NAMED_COUNTRY = 0.1  # "in France ... Paris": a country the text names, however briefly
 _NEAR_DEGREES = 2.0  # "near" for coherence: about 200 km
 _CONFIDENT_MARGIN = 0.15
 _MIN_PROMINENCE = 0.3  # weaker readings need a cue to count
@@ -89,6 +98,7 @@ class _Item:
     candidates: list[Candidate]
     scores: list[float]
     decision: str = "prominence"
+    close: dict[int, float] = field(default_factory=dict)  # proximity's bonus by candidate
 
     def best(self) -> int:
         return max(range(len(self.scores)), key=self.scores.__getitem__)
@@ -171,6 +181,11 @@ def _share(weights: _Weights, key: str) -> float:
 
 
 def _near(a: Candidate, b: Candidate) -> bool:
+    """Whether ``b`` lies near ``a``, or inside it when ``a`` is a country or division."""
+    if a.feature == "country":
+        return a.country == b.country
+    if a.feature == "admin1":
+        return a.country == b.country and a.admin1_code == b.admin1_code
     return abs(a.lat - b.lat) < _NEAR_DEGREES and abs(a.lon - b.lon) < _NEAR_DEGREES * 1.5
 
 
@@ -206,15 +221,61 @@ def _hierarchy(items: list[_Item], text: str, counter: PassCounter) -> None:
             _rescore(a, bonus, "hierarchy", counter)
 
 
+def _proximity(items: list[_Item], counter: PassCounter) -> None:
+    local = [
+        (it.span.key, [c for c in it.candidates[:_PROXIMITY_CANDIDATES] if c.feature not in _BROAD])
+        for it in items
+    ]
+    names = {key for key, found in local if found}
+    if len(names) < 2:
+        return
+    cells: defaultdict[tuple[int, int], list[tuple[str, Candidate]]] = defaultdict(list)
+    for key, found in local:
+        for c in found:
+            cells[(int(c.lat // _PROXIMITY_DEGREES), int(c.lon // _PROXIMITY_DEGREES))].append(
+                (key, c)
+            )
+
+    def support(key: str, c: Candidate) -> int:
+        y, x = int(c.lat // _PROXIMITY_DEGREES), int(c.lon // _PROXIMITY_DEGREES)
+        near = {
+            other
+            for dy in (-1, 0, 1)
+            for dx in (-1, 0, 1)
+            for other, o in cells.get((y + dy, x + dx), ())
+            if other != key
+            and abs(o.lat - c.lat) < _PROXIMITY_DEGREES
+            and abs(o.lon - c.lon) < _PROXIMITY_DEGREES * 1.5
+        }
+        return min(len(near), _PROXIMITY_NAMES)
+
+    for it, (key, _found) in zip(items, local, strict=True):
+        if len(it.candidates) == 1:
+            continue
+        bonus = [
+            _W_PROXIMITY * support(key, c) if c.feature not in _BROAD else 0.0
+            for c in it.candidates
+        ]
+        if any(bonus):
+            it.close = {k: b for k, b in enumerate(bonus) if b}
+            _rescore(it, bonus, "proximity", counter)
+
+
 def _country_focus(
     items: list[_Item], focus: tuple[_Weights, _Weights], counter: PassCounter
 ) -> None:
     countries, divisions = focus
+    named: defaultdict[str, set[str]] = defaultdict(set)  # country -> names naming it
     for it in items:
+        if (top := it.candidates[it.best()]).feature == "country":
+            named[top.country].add(it.span.key)
+    for it in items:
+        elsewhere = {code for code, keys in named.items() if keys - {it.span.key}}
         bonus = [
             _W_FOCUS * _share(countries, c.country)
             + _W_ADMIN1_FOCUS * _share(divisions, c.admin1_code)
             + (_W_COUNTRY if c.feature == "country" else 0.0)
+            + (_W_NAMED_COUNTRY if c.country in elsewhere else 0.0)
             for c in it.candidates
         ]
         _rescore(it, bonus, "country_focus", counter)
@@ -230,7 +291,12 @@ def _coherence(items: list[_Item], counter: PassCounter) -> None:
         others = [c for key, c in anchors if key != it.span.key]
         if not others or len(it.candidates) == 1:
             continue
-        bonus = [_W_COHERENCE if any(_near(c, o) for o in others) else 0.0 for c in it.candidates]
+        bonus = [  # neighbours proximity has counted already do not count twice
+            max(0.0, _W_COHERENCE - it.close.get(k, 0.0))
+            if any(_near(c, o) for o in others)
+            else 0.0
+            for k, c in enumerate(it.candidates)
+        ]
         _rescore(it, bonus, "coherence", counter)
 
 
@@ -328,6 +394,7 @@ def resolve_spans(
                 Mention(span.start, span.end, span.surface, span.sentence, decision="no match")
             )
     _hierarchy(items, text, counter)
+    _proximity(items, counter)
     _country_focus(items, _focus(items, demonyms, country_hint), counter)
     _coherence(items, counter)
     _discourse(items, counter)

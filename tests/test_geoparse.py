@@ -470,3 +470,30 @@ def test_country_hint_leaves_offsets_alone(gazetteer: Gazetteer, parsed: dict[st
     assert [(m.start, m.end, m.surface) for m in hinted] == [
         (m.start, m.end, m.surface) for m in doc.mentions
     ]
+
+
+def _resolved(gazetteer: Gazetteer, text: str, surface: str) -> Mention:
+    return next(m for m in geoparse(text, gazetteer=gazetteer) if m.surface == surface)
+
+
+def test_neighbouring_names_support_each_other(gazetteer: Gazetteer) -> None:
+    # Alone, "Edmonton" is the Canadian city; beside Enfield and Tottenham it is the
+    # north London district, whose readings lie within a few kilometres of each other.
+    alone = _resolved(gazetteer, "The council met in Edmonton on Monday.", "Edmonton")
+    assert alone.place is not None and alone.place.country == "CA"
+    text = (
+        "Volunteers cleared a footpath in Edmonton on Saturday. The council in Enfield "
+        "paid for the new trees, and a school from Tottenham sent forty pupils."
+    )
+    together = _resolved(gazetteer, text, "Edmonton")
+    assert together.place is not None and together.place.country == "GB"
+    assert together.decision.startswith("proximity")
+
+
+def test_a_named_country_keeps_its_famous_city(gazetteer: Gazetteer) -> None:
+    text = (
+        "LEXINGTON, Ky. - A nurse from Lexington is stranded in France. Her flight "
+        "home from Paris was cancelled on Tuesday, her family in Kentucky said."
+    )
+    paris = _resolved(gazetteer, text, "Paris")
+    assert paris.place is not None and paris.place.country == "FR"
