@@ -54,6 +54,7 @@ PASSES: dict[str, str] = {
 }
 
 _CANDIDATES = 25
+_COUNTY_SCORE = 0.85  # a county of this name exists: as good as a division named so
 _W_FOCUS = 0.35
 _W_ADMIN1_FOCUS = 0.15
 _W_HIERARCHY = 0.6
@@ -142,12 +143,14 @@ def _candidates(span: Span, gazetteer: Gazetteer) -> list[Candidate]:
             return []
         return [Candidate.from_place(place, score=1.0, matched=span.surface, why=("abbreviation",))]
     found = gazetteer.lookup(span.lookup or span.surface, limit=_CANDIDATES)
-    if span.surface.lower().endswith(" county"):
+    if (span.lookup or span.surface).lower().endswith(" county"):
         states = _counties().get(span.key, ())
         placed = [gazetteer.get(f"iso3166-2:{code}") for code in states]
         why = (f"{span.surface} is a county of this state; the gazetteer has no point for it",)
         counties = [
-            Candidate.from_place(p, score=0.7, matched=span.surface, why=why) for p in placed if p
+            Candidate.from_place(p, score=_COUNTY_SCORE, matched=span.surface, why=why)
+            for p in placed
+            if p
         ]
         found = sorted(counties + found, key=lambda c: -c.score)
     return found

@@ -497,3 +497,34 @@ def test_a_named_country_keeps_its_famous_city(gazetteer: Gazetteer) -> None:
     )
     paris = _resolved(gazetteer, text, "Paris")
     assert paris.place is not None and paris.place.country == "FR"
+
+
+@pytest.mark.parametrize(
+    ("surface", "name"),
+    [
+        ("KY", "Kentucky"),  # a postal code given as a place
+        ("Ky", "Kentucky"),  # an abbreviation without its period
+        ("North London", "London"),  # a part of a place named after it
+        ("Greater Toronto Area", "Toronto"),
+        ("Mosul Museum", "Mosul"),  # a facility named after its city
+    ],
+)
+def test_given_spans_fall_back_to_the_place_they_are_built_on(
+    gazetteer: Gazetteer, surface: str, name: str
+) -> None:
+    text = f"Crews were sent to {surface} on Monday."
+    (mention,) = geoparse(text, gazetteer=gazetteer, spans=[_span(text, surface)])
+    assert mention.place is not None and mention.place.name == name
+
+
+def test_a_facility_on_no_place_stays_unresolved(gazetteer: Gazetteer) -> None:
+    text = "She was taken to University Hospital on Monday."
+    (mention,) = geoparse(text, gazetteer=gazetteer, spans=[_span(text, "University Hospital")])
+    assert mention.place is None and mention.decision == "no match"
+
+
+def test_a_county_abbreviated_co_is_placed_in_its_state(gazetteer: Gazetteer) -> None:
+    text = "PLYMOUTH CO., Iowa - Deputies searched a farm near Le Mars."
+    spans = [_span(text, "PLYMOUTH CO."), _span(text, "Iowa")]
+    county, _state = geoparse(text, gazetteer=gazetteer, spans=spans)
+    assert county.place is not None and county.place.admin1_code == "US-IA"
