@@ -103,6 +103,12 @@ def overlay_path() -> Path:
     return Path(str(resources.files("gazetteer"))) / "data" / "overlay.csv"
 
 
+def regions_path() -> Path:
+    """World regions, seas and straits news names ("Middle East", "Red Sea") shipped with
+    the package, at approximate centres: the installed sources have none of them."""
+    return Path(str(resources.files("gazetteer"))) / "data" / "regions.csv"
+
+
 def aliases_path() -> Path:
     """Short forms of countries shipped with the package ("U.S.", "UK", "UAE")."""
     return Path(str(resources.files("gazetteer"))) / "data" / "aliases.csv"
@@ -130,7 +136,7 @@ def sources_hash(overlay: Path | None = None) -> str:
         except metadata.PackageNotFoundError:
             version = "missing"
         h.update(f"{package} {version}\n".encode())
-    for curated in (overlay or overlay_path(), aliases_path()):
+    for curated in (overlay or overlay_path(), regions_path(), aliases_path()):
         h.update(curated.read_bytes() if curated.exists() else b"missing")
     return h.hexdigest()[:16]
 
@@ -215,7 +221,7 @@ def build_index(path: Path | None = None, *, overlay: Path | None = None) -> Pat
     path = path or index_path(overlay=overlay)
     path.parent.mkdir(parents=True, exist_ok=True)
     places = load_sources().places
-    for curated in (overlay, aliases_path()):
+    for curated in (overlay, regions_path(), aliases_path()):
         if curated.exists():
             rows = read_places_file(curated, namespace="overlay")
             places = _apply_overlay(places, rows, curated)

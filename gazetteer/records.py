@@ -13,7 +13,7 @@ __all__ = ["FEATURE_TYPES", "Candidate", "Place"]
 FEATURE_TYPES: tuple[str, ...] = (
     "continent",
     "country",
-    "region",  # a grouping of divisions: the Kurdistan Region
+    "region",  # a grouping of divisions, or a large region of land or sea: the Red Sea
     "admin1",  # first-level division: governorate, province, state
     "admin2",  # district
     "area",  # a named area that is not an administrative unit: the Green Zone
