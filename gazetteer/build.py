@@ -124,6 +124,11 @@ def default_cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir("geomap", appauthor=False))
 
 
+def _curated_files(overlay: Path | None = None) -> tuple[Path, ...]:
+    """The package's curated places files, applied over the sources in this order."""
+    return (overlay or overlay_path(), regions_path(), aliases_path())
+
+
 def sources_hash(overlay: Path | None = None) -> str:
     """A hash of everything the index is built from."""
     h = hashlib.sha256(f"build {BUILD_VERSION}\n".encode())
@@ -136,7 +141,7 @@ def sources_hash(overlay: Path | None = None) -> str:
         except metadata.PackageNotFoundError:
             version = "missing"
         h.update(f"{package} {version}\n".encode())
-    for curated in (overlay or overlay_path(), regions_path(), aliases_path()):
+    for curated in _curated_files(overlay):
         h.update(curated.read_bytes() if curated.exists() else b"missing")
     return h.hexdigest()[:16]
 
@@ -221,7 +226,7 @@ def build_index(path: Path | None = None, *, overlay: Path | None = None) -> Pat
     path = path or index_path(overlay=overlay)
     path.parent.mkdir(parents=True, exist_ok=True)
     places = load_sources().places
-    for curated in (overlay, regions_path(), aliases_path()):
+    for curated in _curated_files(overlay):
         if curated.exists():
             rows = read_places_file(curated, namespace="overlay")
             places = _apply_overlay(places, rows, curated)

@@ -39,6 +39,33 @@ class _Group(click.Group):
             raise click.ClickException(str(e)) from e
 
 
+# Options several commands share.
+_FOCUS_OPTION = click.option(
+    "--country", metavar="CC", help="Country the reports are about (a focus hint)."
+)
+_PLACES_OPTION = click.option(
+    "--places",
+    "places_files",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    multiple=True,
+    help="Your own places CSV, ranked ahead of the built-in data (repeatable).",
+)
+_PUBLISHED_OPTION = click.option(
+    "--published",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Published date (YYYY-MM-DD) of reports that give none; relative dates count from it.",
+)
+_TILES_OPTION = click.option(
+    "--tiles",
+    multiple=True,
+    metavar="NAME",
+    help="Base layer by xyzservices name (repeatable, or comma-separated; the first is "
+    "shown), or 'none'. Default: Esri.WorldStreetMap, Esri.WorldGrayCanvas, "
+    "Esri.WorldImagery. OpenStreetMap.Mapnik tiles load only when the page is served "
+    "over http, not opened from disk.",
+)
+
+
 @click.group(cls=_Group, context_settings=_CONTEXT)
 @click.version_option(__version__, "--version", prog_name="geomap")
 @click.option("-v", "--verbose", is_flag=True, help="Log debug messages and show tracebacks.")
@@ -243,14 +270,8 @@ def _place_dict(m: Mention) -> dict[str, Any]:
     default="table",
     show_default=True,
 )
-@click.option("--country", metavar="CC", help="Country the reports are about (a focus hint).")
-@click.option(
-    "--places",
-    "places_files",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    multiple=True,
-    help="Your own places CSV, ranked ahead of the built-in data (repeatable).",
-)
+@_FOCUS_OPTION
+@_PLACES_OPTION
 def places(
     paths: tuple[Path, ...], fmt: str, country: str | None, places_files: tuple[Path, ...]
 ) -> None:
@@ -448,17 +469,6 @@ def export_command(
         sys.exit(1)
 
 
-_TILES_OPTION = click.option(
-    "--tiles",
-    multiple=True,
-    metavar="NAME",
-    help="Base layer by xyzservices name (repeatable, or comma-separated; the first is "
-    "shown), or 'none'. Default: Esri.WorldStreetMap, Esri.WorldGrayCanvas, "
-    "Esri.WorldImagery. OpenStreetMap.Mapnik tiles load only when the page is served "
-    "over http, not opened from disk.",
-)
-
-
 @cli.command(name="map", context_settings=_CONTEXT)
 @click.argument(
     "input_path", metavar="INPUT", type=click.Path(exists=True, dir_okay=False, path_type=Path)
@@ -539,12 +549,8 @@ def map_command(
     metavar="MAP",
     help="How a table that is not ACLED's names its columns: date=Date,location=Town,...",
 )
-@click.option(
-    "--published",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="Published date of reports that give none (relative dates count from it).",
-)
-@click.option("--country", metavar="CC", help="Country the reports are about (a focus hint).")
+@_PUBLISHED_OPTION
+@_FOCUS_OPTION
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File.")
 def incidents_command(
     paths: tuple[Path, ...],
@@ -632,19 +638,9 @@ _RUN_STAGES = ("read", "gazetteer", "extract", "frame", "write", "map")
     type=click.Path(file_okay=False, path_type=Path),
     help="The folder to write to.",
 )
-@click.option(
-    "--published",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="Published date (YYYY-MM-DD) for reports that have none.",
-)
-@click.option("--country", metavar="CC", help="Country the reports are about (a focus hint).")
-@click.option(
-    "--places",
-    "places_files",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    multiple=True,
-    help="Your own places CSV, ranked ahead of the built-in data (repeatable).",
-)
+@_PUBLISHED_OPTION
+@_FOCUS_OPTION
+@_PLACES_OPTION
 @click.option(
     "--boundaries",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),

@@ -9,7 +9,6 @@ from collections.abc import Sequence
 from datetime import date, datetime
 
 from gazetteer import Gazetteer
-from gazetteer.build import feature_prominence
 from gazetteer.normalize import normalize_name
 from geomap._text import sentence_spans
 from geomap.recognize import Recognizer, Span
@@ -81,7 +80,7 @@ def geoparse(
         return resolve_spans(found, text, gaz, country_hint=country_hint, counter=counter)
     rec = recognizer_for(gaz)
     sentences = sentence_spans(text)
-    given = [_given_span(text, s, e, rec, sentences, gaz) for s, e in spans]
+    given = [_given_span(text, s, e, rec, sentences) for s, e in spans]
     mentions = resolve_spans(given, text, gaz, country_hint=country_hint, counter=counter)
     by_span = {(m.start, m.end): m for m in mentions}
     return [by_span[(s, e)] for s, e in spans]  # one mention per given span, in its order
@@ -93,7 +92,6 @@ def _given_span(
     end: int,
     rec: Recognizer,
     sentences: list[tuple[int, int]],
-    gazetteer: Gazetteer,
 ) -> Span:
     if not 0 <= start <= end <= len(text):
         msg = f"span ({start}, {end}) is outside the text of length {len(text)}"
@@ -108,38 +106,7 @@ def _given_span(
             place_id = rec.abbreviations[form]
             return Span(start, end, surface, "", sentence, place_id=place_id, cue="given")
     lookup = _COUNTY_ABBREVIATION.sub(" County", surface)  # "PLYMOUTH CO."
-    if not gazetteer.lookup(lookup, limit=1):
-        lookup = _inner_place(lookup, gazetteer) or lookup
-    key = normalize_name(lookup)
-    return Span(start, end, surface, key, sentence, cue="given", lookup=lookup)
+    return Span(start, end, surface, normalize_name(lookup), sentence, cue="given", lookup=lookup)
 
 
 _COUNTY_ABBREVIATION = re.compile(r"\s+co\.?$", re.IGNORECASE)
-# Words around a place's name in the name of something in or part of it: "North London",
-# "Greater Toronto Area", "Vancouver Art Gallery", "Heathrow Airport".
-_AROUND_A_PLACE = frozenset(
-    """north south east west northern southern eastern western central upper lower
-    greater inner outer downtown metro metropolitan rural suburban the of area region
-    district art gallery museum university college hospital stadium airport international
-    station square street road bridge harbour harbor port centre center city""".split()
-)
-_INNER_PROMINENCE = 0.5  # an inner name stands for the span only if it names a real town
-
-
-def _inner_place(surface: str, gazetteer: Gazetteer) -> str:
-    """The place a longer name is built on, when every other word is a modifier."""
-    words = surface.split()
-    for size in range(len(words) - 1, 0, -1):
-        for i in range(len(words) - size + 1):
-            inner = " ".join(words[i : i + size])
-            rest = words[:i] + words[i + size :]
-            if not inner[:1].isupper() or any(w.lower() not in _AROUND_A_PLACE for w in rest):
-                continue
-            if all(w.lower() in _AROUND_A_PLACE for w in words[i : i + size]):
-                continue  # "University Hospital" is built on no place
-            found = gazetteer.lookup(inner, limit=1)
-            if found and feature_prominence(found[0].feature, found[0].population) >= (
-                _INNER_PROMINENCE
-            ):
-                return inner
-    return ""

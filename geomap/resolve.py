@@ -35,7 +35,7 @@ from itertools import pairwise
 
 from gazetteer import Candidate, Gazetteer
 from gazetteer.build import feature_prominence
-from gazetteer.normalize import parse_name
+from gazetteer.normalize import normalize_name, parse_name
 from geomap.recognize import Span
 from geomap.records import Mention
 
@@ -156,6 +156,39 @@ def _candidates(span: Span, gazetteer: Gazetteer) -> list[Candidate]:
     return found
 
 
+# Words around a place's name in the name of something in or part of it: "North London",
+# "Greater Toronto Area", "Vancouver Art Gallery".
+_AROUND_A_PLACE = frozenset(
+    """north south east west northern southern eastern western central upper lower
+    greater inner outer downtown metro metropolitan rural suburban the of area region
+    district art gallery museum university college hospital stadium airport international
+    station square street road bridge harbour harbor port centre center city""".split()
+)
+_INNER_PROMINENCE = 0.5  # an inner name stands for the span only if it names a real town
+
+
+def _built_on(span: Span, gazetteer: Gazetteer) -> tuple[Span, list[Candidate]]:
+    """A given span the gazetteer lacks, read as the place it is built on, if any.
+
+    Every other word must be a modifier or a facility word ("University Hospital" is built
+    on no place), and the place must be a prominent one.
+    """
+    words = (span.lookup or span.surface).split()
+    for size in range(len(words) - 1, 0, -1):
+        for i in range(len(words) - size + 1):
+            inner, rest = words[i : i + size], words[:i] + words[i + size :]
+            if not inner[0][:1].isupper() or any(w.lower() not in _AROUND_A_PLACE for w in rest):
+                continue
+            if all(w.lower() in _AROUND_A_PLACE for w in inner):
+                continue
+            name = " ".join(inner)
+            narrower = replace(span, key=normalize_name(name), lookup=name)
+            found = _candidates(narrower, gazetteer)
+            if found and _prominence(found[0]) >= _INNER_PROMINENCE:
+                return narrower, found
+    return span, []
+
+
 _Weights = defaultdict[str, float]
 
 
@@ -232,15 +265,17 @@ def _proximity(items: list[_Item], counter: PassCounter) -> None:
     names = {key for key, found in local if found}
     if len(names) < 2:
         return
+
+    def cell(c: Candidate) -> tuple[int, int]:
+        return int(c.lat // _PROXIMITY_DEGREES), int(c.lon // _PROXIMITY_DEGREES)
+
     cells: defaultdict[tuple[int, int], list[tuple[str, Candidate]]] = defaultdict(list)
     for key, found in local:
         for c in found:
-            cells[(int(c.lat // _PROXIMITY_DEGREES), int(c.lon // _PROXIMITY_DEGREES))].append(
-                (key, c)
-            )
+            cells[cell(c)].append((key, c))
 
     def support(key: str, c: Candidate) -> int:
-        y, x = int(c.lat // _PROXIMITY_DEGREES), int(c.lon // _PROXIMITY_DEGREES)
+        y, x = cell(c)
         near = {
             other
             for dy in (-1, 0, 1)
@@ -390,6 +425,8 @@ def resolve_spans(
         found = cache_.get(span.lookup or span.surface)
         if found is None:
             found = cache_[span.lookup or span.surface] = _candidates(span, gazetteer)
+        if not found and span.cue == "given":  # "North London", "Vancouver Art Gallery"
+            span, found = _built_on(span, gazetteer)
         if found and _keep(span, found):
             items.append(_Item(span, found, [c.score for c in found]))
         elif span.cue == "given":  # spans given by the caller are all answered
