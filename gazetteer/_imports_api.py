@@ -109,6 +109,18 @@ class ImportsMixin:
         notes = [imported.get(s) or BUILTIN_LICENCES.get(s, "") for s in wanted]
         return list(dict.fromkeys(n for n in notes if n))
 
+    def attribution_of(self, place_ids: Iterable[object]) -> list[str]:
+        """Licence notes for the places with these ids (an incident table's ``place_id``).
+
+        Empty and unknown ids are skipped. A map or an export of those places shows the notes.
+        """
+        sources = []
+        for pid in dict.fromkeys(str(p) for p in place_ids if p and isinstance(p, str)):
+            place = self.get(pid)
+            if place is not None:
+                sources.append(place.source)
+        return self.attribution(dict.fromkeys(sources))
+
     def parents(self, place_id: str) -> list[Parent]:
         """A place's country, first-level division and district, largest first.
 

@@ -104,9 +104,13 @@ def _placemarks(table: pa.Table, timestamps: pa.Array, layer: str) -> pa.Array:
     return joined
 
 
-def write_kml(table: pa.Table, path: Path, *, timestamps: pa.Array, layer: str) -> None:
+def write_kml(
+    table: pa.Table, path: Path, *, timestamps: pa.Array, layer: str, description: str = ""
+) -> None:
     """Write ``table`` (columns ``name``, ``description``, the fields, ``longitude_`` and
-    ``latitude_``) as KML, with one TimeStamp per row (ISO dates, null for none)."""
+    ``latitude_``) as KML, with one TimeStamp per row (ISO dates, null for none).
+
+    ``description`` (the data's licence notes) becomes the document's description."""
     fields = [
         f'<SimpleField name="{html.escape(f.name)}" type="{_kml_type(f.type)}"/>\n'
         for f in table.schema
@@ -114,6 +118,8 @@ def write_kml(table: pa.Table, path: Path, *, timestamps: pa.Array, layer: str) 
     ]
     with path.open("w", encoding="utf-8", newline="\n") as out:
         out.write(_HEAD)
+        if description:
+            out.write(f"<description>{html.escape(description)}</description>\n")
         out.write(f'<Schema name="{layer}" id="{layer}">\n{"".join(fields)}</Schema>\n')
         out.write(f"<Folder><name>{html.escape(layer)}</name>\n")
         for start in range(0, table.num_rows, _SLICE):

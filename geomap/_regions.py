@@ -26,7 +26,15 @@ if TYPE_CHECKING:
     import geopandas
     import pandas
 
-__all__ = ["Division", "boundary_layer", "circle_layer", "division_summary"]
+    from gazetteer import Gazetteer
+
+__all__ = [
+    "Division",
+    "boundary_layer",
+    "circle_layer",
+    "division_summary",
+    "imported_boundary_layer",
+]
 
 logger = logging.getLogger(__name__)
 logger.addHandler(logging.NullHandler())
@@ -37,6 +45,8 @@ _NAME_FIELDS = ("shapeName", "ADM1_EN", "admin1Name_en", "admin1Name", "NAME_1",
 #: Choropleth classes (ColorBrewer YlOrRd), for 1 incident up to the busiest division.
 _RAMP = ("#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026")
 _EMPTY_FILL = "#f0f0f0"
+#: Degrees of outline simplification (about 500 m): smaller pages, same picture.
+_SIMPLIFY = 0.005
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,8 +200,6 @@ def boundary_layer(
     boundaries: geopandas.GeoDataFrame, divisions: list[Division], name: str
 ) -> folium.GeoJson | None:
     """A choropleth of incidents per division, or None when no boundary matches a division."""
-    import folium
-
     if boundaries.crs is None:
         msg = "boundaries: CRS is not set. Cannot re-project to WGS84; give the file a CRS"
         raise MapDataError(msg)
@@ -207,8 +215,8 @@ def boundary_layer(
     use_code = code_hits >= name_hits
     field = code_field if use_code else name_field
     most = max((d.incidents for d in divisions), default=1)
+    simple = polygons.geometry.simplify(_SIMPLIFY, preserve_topology=True)
     features = []
-    simple = polygons.geometry.simplify(0.005, preserve_topology=True)
     for value, shape, label in zip(
         polygons[field].astype(str),
         simple,
@@ -216,22 +224,93 @@ def boundary_layer(
         strict=True,
     ):
         d = by_code.get(value) if use_code else by_name.get(normalize_name(value))
-        n = d.incidents if d else 0
-        fill = _RAMP[min(len(_RAMP) - 1, int(len(_RAMP) * (n - 1) / most))] if n else _EMPTY_FILL
-        features.append(
-            {
-                "type": "Feature",
-                "geometry": shape.__geo_interface__,
-                "properties": {
-                    "gm_name": escape_text(label),
-                    "gm_incidents": n,
-                    "gm_killed": d.killed if d else 0,
-                    "gm_injured": d.injured if d else 0,
-                    "gm_fill": fill,
-                },
-            }
-        )
+        counts = (d.incidents, d.killed, d.injured) if d else (0, 0, 0)
+        features.append(_feature(shape, label, counts, most))
     logger.info("boundaries matched on %r: %d divisions", field, max(code_hits, name_hits))
+    return _choropleth_layer(features, name)
+
+
+def imported_boundary_layer(
+    gazetteer: Gazetteer, rows: pandas.DataFrame, name: str
+) -> folium.GeoJson | None:
+    """A choropleth over the boundaries imported into the gazetteer, or None.
+
+    Incidents are assigned to divisions by point-in-polygon (the gazetteer's STRtree of
+    ``geomap gazetteer import --boundaries`` polygons), first-level divisions first, else
+    second-level ones. Only the divisions of countries where an incident fell are drawn,
+    so a world-wide boundary import does not draw the world. None when no incident falls
+    in an imported division (or none were imported).
+    """
+    import pandas as pd
+
+    placed = rows[rows["lat"].notna() & rows["lon"].notna()]
+    if placed.empty:
+        return None
+    points = list(zip(placed["lat"].astype(float), placed["lon"].astype(float), strict=True))
+    killed = pd.to_numeric(placed["killed"], errors="coerce").fillna(0).astype(int).tolist()
+    injured = pd.to_numeric(placed["injured"], errors="coerce").fillna(0).astype(int).tolist()
+    for level in (1, 2):
+        shapes = {d.place.id: d for d in gazetteer.divisions(level=level)}
+        if not shapes:
+            continue
+        tally: dict[str, list[int]] = {}
+        for place, k, i in zip(
+            gazetteer.divisions_at(points, level=level), killed, injured, strict=True
+        ):
+            if place is not None:
+                counts = tally.setdefault(place.id, [0, 0, 0])
+                counts[0] += 1
+                counts[1] += k
+                counts[2] += i
+        if not tally:
+            continue
+        countries = {shapes[pid].place.country for pid in tally}
+        most = max(c[0] for c in tally.values())
+        features = [
+            _feature(
+                d.geometry.simplify(_SIMPLIFY, preserve_topology=True),
+                d.place.name,
+                _counts(tally.get(pid)),
+                most,
+            )
+            for pid, d in shapes.items()
+            if d.place.country in countries
+        ]
+        logger.info(
+            "imported level-%d boundaries: %d of %d incidents in %d divisions",
+            level,
+            sum(c[0] for c in tally.values()),
+            len(points),
+            len(tally),
+        )
+        return _choropleth_layer(features, name)
+    return None
+
+
+def _counts(tally: list[int] | None) -> tuple[int, int, int]:
+    return (tally[0], tally[1], tally[2]) if tally else (0, 0, 0)
+
+
+def _feature(shape: Any, label: str, counts: tuple[int, int, int], most: int) -> dict[str, Any]:
+    """One division of a choropleth: its outline, escaped name and what happened there."""
+    n, killed, injured = counts
+    fill = _RAMP[min(len(_RAMP) - 1, int(len(_RAMP) * (n - 1) / most))] if n else _EMPTY_FILL
+    return {
+        "type": "Feature",
+        "geometry": shape.__geo_interface__,
+        "properties": {
+            "gm_name": escape_text(label),
+            "gm_incidents": n,
+            "gm_killed": killed,
+            "gm_injured": injured,
+            "gm_fill": fill,
+        },
+    }
+
+
+def _choropleth_layer(features: list[dict[str, Any]], name: str) -> folium.GeoJson:
+    import folium
+
     return folium.GeoJson(
         {"type": "FeatureCollection", "features": features},
         name=name,

@@ -10,7 +10,7 @@ import json
 import logging
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -21,6 +21,11 @@ from geomap._errors import GeomapError
 from geomap._gazetteer_cli import import_command, imports_info_lines
 from geomap.ingest import Report
 from geomap.records import Mention
+
+if TYPE_CHECKING:
+    import geopandas
+
+logger = logging.getLogger(__name__)
 
 __all__ = ["main"]
 
@@ -441,6 +446,7 @@ def export_command(
 
     gdf = read_incidents(input_path)
     layers = read_layers(input_path)
+    credits = _place_credits(gdf)
     with warnings.catch_warnings():
         # the suspect rows are printed below, one line each
         warnings.filterwarnings("ignore", message=r"\d+ rows with suspect coordinates")
@@ -453,6 +459,7 @@ def export_command(
             keep_suspect=keep_suspect,
             force=force,
             layers=layers,
+            attribution=credits,
         )
     title = format_for(output, fmt).title
     click.echo(
@@ -467,6 +474,32 @@ def export_command(
             err=True,
         )
         sys.exit(1)
+
+
+def _built_gazetteer() -> Gazetteer | None:
+    """The installed gazetteer if its index is built (never built here), else None.
+
+    Commands that read incident files use it for the boundaries imported into it and for
+    the licence notes of the places' data; without it they do without.
+    """
+    from gazetteer import GazetteerNotBuiltError
+
+    try:
+        return Gazetteer.open(build=False)
+    except GazetteerNotBuiltError:
+        logger.info("no gazetteer index built: no imported boundaries or place-data credits")
+        return None
+
+
+def _place_credits(gdf: geopandas.GeoDataFrame) -> list[str]:
+    """Licence notes of the data behind the incidents' places (empty without an index)."""
+    gaz = _built_gazetteer()
+    if gaz is None or "place_id" not in gdf:
+        return []
+    try:
+        return gaz.attribution_of(gdf["place_id"].dropna())
+    finally:
+        gaz.close()
 
 
 @cli.command(name="map", context_settings=_CONTEXT)
@@ -519,15 +552,21 @@ def map_command(
     gdf, problems = read_map_input(input_path)
     for problem in problems:
         click.echo(f"skipped: {problem}", err=True)
+    gaz = _built_gazetteer()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        m = make_map(
-            gdf,
-            boundaries=boundaries,
-            tiles=tiles or DEFAULT_TILES,
-            title=title or input_path.stem,
-            draw_country_level=country_level,
-        )
+        try:
+            m = make_map(
+                gdf,
+                boundaries=boundaries,
+                tiles=tiles or DEFAULT_TILES,
+                title=title or input_path.stem,
+                draw_country_level=country_level,
+                gazetteer=gaz,
+            )
+        finally:
+            if gaz is not None:
+                gaz.close()
     for w in caught:
         click.echo(f"warning: {w.message}", err=True)
     save_map(m, output)

@@ -37,7 +37,7 @@ import json
 import logging
 import time
 import warnings
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -213,7 +213,9 @@ def _write_gdal(table: pa.Table, path: Path, fmt: Format, *, layer: str, **opts:
         )
 
 
-def _write_parquet(table: pa.Table, path: Path, gdf: geopandas.GeoDataFrame) -> None:
+def _write_parquet(
+    table: pa.Table, path: Path, gdf: geopandas.GeoDataFrame, attribution: list[str]
+) -> None:
     import pyarrow.parquet as pq
     import pyproj
 
@@ -226,7 +228,10 @@ def _write_parquet(table: pa.Table, path: Path, gdf: geopandas.GeoDataFrame) -> 
     if len(gdf.geometry.dropna()):
         column["bbox"] = [float(b) for b in bounds]
     geo = {"version": "1.1.0", "primary_column": "geometry", "columns": {"geometry": column}}
-    meta = {b"geo": json.dumps(geo).encode(), b"geomap": json.dumps({"version": _version()})}
+    meta = {
+        b"geo": json.dumps(geo).encode(),
+        b"geomap": json.dumps({"version": _version(), "attribution": attribution}).encode(),
+    }
     pq.write_table(table.replace_schema_metadata(meta), str(path), compression="zstd")
 
 
@@ -282,9 +287,12 @@ def _write(
     schema: str,
     precision: int,
     layers: dict[str, geopandas.GeoDataFrame],
+    attribution: list[str],
 ) -> str | None:
     """Write the format; the file's SHA-256 if the writer computed it on the way."""
     import pyarrow as pa
+
+    credits = f"; place data: {'; '.join(attribution)}" if attribution else ""
 
     id_field = "event_id_cnty" if schema == "acled" else "incident_id"
     if fmt.name in ("geojson", "geojsonseq"):
@@ -297,6 +305,8 @@ def _write(
             "WRITE_NAME": "NO",
             "AUTODETECT_JSON_STRINGS": "NO",  # a quote "[1, 2]" stays text
         }
+        if credits:
+            opts["DESCRIPTION"] = f"incidents, written by geomap{credits}"
         if fmt.name == "geojsonseq":  # the same Features, without the FeatureCollection
             return write_geojsonseq(table, path, {**opts, "RFC7946": "NO"})
         _write_gdal(table, path, fmt, layer="incidents", **opts)
@@ -308,7 +318,9 @@ def _write(
             fmt,
             layer="incidents",
             dataset_options={"VERSION": "1.3"},
-            layer_options={"DESCRIPTION": f"incidents ({schema} schema), written by geomap"},
+            layer_options={
+                "DESCRIPTION": f"incidents ({schema} schema), written by geomap{credits}"
+            },
         )
         _write_layers(path, fmt, layers, precision)
     elif fmt.name == "csv":
@@ -329,9 +341,10 @@ def _write(
             coords = pa.array(gdf[name], type=pa.float64(), from_pandas=True)
             table = table.append_column(f"{name}_", coords)
         dates = date_column(gdf["event_date"], "iso")
-        write_kml(table, path, timestamps=dates, layer="incidents")
+        write_kml(table, path, timestamps=dates, layer="incidents", description=credits[2:])
     else:
-        _write_parquet(_table(gdf, schema, iso_dates=False, join=False), path, gdf)
+        table = _table(gdf, schema, iso_dates=False, join=False)
+        _write_parquet(table, path, gdf, attribution)
     return None
 
 
@@ -355,7 +368,7 @@ def _check_layers(
     return given
 
 
-def export(
+def export(  # noqa: PLR0913 (keyword-only options of `geomap export`)
     gdf: geopandas.GeoDataFrame,
     path: str | Path,
     *,
@@ -365,6 +378,7 @@ def export(
     keep_suspect: bool = False,
     force: bool = False,
     layers: Mapping[str, geopandas.GeoDataFrame] | None = None,
+    attribution: Sequence[str] = (),
 ) -> ExportResult:
     """Write incidents to a GIS file, after checking every point.
 
@@ -388,6 +402,10 @@ def export(
     layers
         Extra GeoPackage layers: ``"mentions"`` (``mentions_to_geodataframe``) and
         ``"regions"`` (any polygons or points). Without mentions the layer is empty.
+    attribution
+        Licence notes of the data behind the places (``Gazetteer.attribution_of``), e.g.
+        GeoNames' CC BY 4.0: written into the file's metadata where the format has a place
+        for it (GeoJSON and GeoPackage descriptions, KML, GeoParquet) and into the manifest.
 
     Returns
     -------
@@ -433,8 +451,9 @@ def export(
     suffixes = (".csvt", ".prj") if fmt.name == "csv" else ()
     check_overwrite(path, [path.with_suffix(s) for s in suffixes], force=force)
     with atomic_output(path, fmt.extension, companion_suffixes=suffixes) as out:
-        out.sha256 = _write(frame, out.temp, fmt, schema, precision, extra)
+        out.sha256 = _write(frame, out.temp, fmt, schema, precision, extra, list(attribution))
         out.info.update(
+            attribution=list(attribution),
             version=_version(),
             format=fmt.name,
             schema=schema,

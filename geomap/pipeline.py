@@ -217,28 +217,31 @@ def run(  # noqa: PLR0913 (one keyword per option of `geomap run`)
         with _stage(out, "frame", progress):
             gdf = to_geodataframe(found.incidents)
             mentions = mentions_to_geodataframe(found.mentions)
+            credits = gaz.attribution_of([*gdf["place_id"].dropna(), *mentions["place_id"]])
+        out.summary = found.summary
+        out.out_dir.mkdir(parents=True, exist_ok=True)
+        with _stage(out, "write", progress):
+            for name in chosen:
+                path = out.out_dir / f"incidents{FORMATS[name]}"
+                layers = {"mentions": mentions} if name == "gpkg" else None
+                export(gdf, path, format=name, layers=layers, attribution=credits)
+                out.files.append(path)
+            out.places = _write_places(mentions, out.out_dir / "places.geojson")
+            out.files.append(out.out_dir / "places.geojson")
+        with _stage(out, "map", progress), warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            m = make_map(
+                gdf,
+                mentions=[m for _, m in found.mentions],
+                boundaries=boundaries,
+                tiles=DEFAULT_TILES if tiles is None else tiles,
+                gazetteer=gaz,
+                attribution=credits,
+            )
+            save_map(m, out.out_dir / "map.html")
+            out.files.append(out.out_dir / "map.html")
     finally:
         gaz.close()
-    out.summary = found.summary
-    out.out_dir.mkdir(parents=True, exist_ok=True)
-    with _stage(out, "write", progress):
-        for name in chosen:
-            path = out.out_dir / f"incidents{FORMATS[name]}"
-            layers = {"mentions": mentions} if name == "gpkg" else None
-            export(gdf, path, format=name, layers=layers)
-            out.files.append(path)
-        out.places = _write_places(mentions, out.out_dir / "places.geojson")
-        out.files.append(out.out_dir / "places.geojson")
-    with _stage(out, "map", progress), warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        m = make_map(
-            gdf,
-            mentions=[m for _, m in found.mentions],
-            boundaries=boundaries,
-            tiles=DEFAULT_TILES if tiles is None else tiles,
-        )
-        save_map(m, out.out_dir / "map.html")
-        out.files.append(out.out_dir / "map.html")
     for w in caught:
         logger.warning("map: %s", w.message)
     out.incidents_drawn = int(gdf["mappable"].fillna(False).sum()) if len(gdf) else 0

@@ -44,6 +44,8 @@ if TYPE_CHECKING:
     import pandas
     from xyzservices import TileProvider  # type: ignore[import-untyped]
 
+    from gazetteer import Gazetteer
+
 __all__ = ["DEFAULT_TILES", "DEFAULT_TITLE", "OSM_REFERER_NOTE", "make_map"]
 
 logger = logging.getLogger(__name__)
@@ -266,9 +268,15 @@ def _add_overlays(
     rows: _Rows,
     payload: dict[str, Any],
     boundaries: geopandas.GeoDataFrame | str | Path | None,
+    gazetteer: Gazetteer | None,
 ) -> None:
     from geomap._map_elements import HeatLayer, MentionLayer, RegisterOverlay
-    from geomap._regions import boundary_layer, circle_layer, division_summary
+    from geomap._regions import (
+        boundary_layer,
+        circle_layer,
+        division_summary,
+        imported_boundary_layer,
+    )
 
     if len(rows.drawn):
         m.add_child(HeatLayer("Heat map (incidents)"))
@@ -288,6 +296,8 @@ def _add_overlays(
                 UserWarning,
                 stacklevel=4,
             )
+    elif gazetteer is not None:  # boundaries imported with `geomap gazetteer import`
+        layer = imported_boundary_layer(gazetteer, rows.all, "Incidents per division (choropleth)")
     if layer is None:
         layer = circle_layer(divisions, "Incidents per division (circles)")
     m.add_child(layer)
@@ -405,6 +415,22 @@ def _add_boxes(m: folium.Map, rows: _Rows, types: list[tuple[str, int]], title: 
         m.add_child(HtmlBox(escape_text(notice), position="center", css_class="gm-notice"))
 
 
+def _add_credits(
+    m: folium.Map,
+    rows: _Rows,
+    gazetteer: Gazetteer | None,
+    attribution: Sequence[str] | None,
+) -> None:
+    """The licence notes of the place data (GeoNames is CC BY 4.0) at the foot of the map."""
+    from geomap._map_elements import HtmlBox
+
+    if attribution is None and gazetteer is not None and "place_id" in rows.all:
+        attribution = gazetteer.attribution_of(rows.all["place_id"].dropna())
+    if attribution:
+        credits = "Place data: " + "; ".join(escape_text(a) for a in attribution)
+        m.add_child(HtmlBox(credits, position="bottomleft", css_class="gm-credits"))
+
+
 def make_map(
     gdf: geopandas.GeoDataFrame,
     *,
@@ -413,6 +439,8 @@ def make_map(
     tiles: str | Sequence[str] | None = DEFAULT_TILES,
     title: str = DEFAULT_TITLE,
     draw_country_level: bool = False,
+    gazetteer: Gazetteer | None = None,
+    attribution: Sequence[str] | None = None,
 ) -> folium.Map:
     """A layered incident map; save it with ``.save("map.html")``.
 
@@ -436,6 +464,13 @@ def make_map(
         Shown above the map and as the page title.
     draw_country_level
         Also draw incidents placed only at a whole country (at its centroid).
+    gazetteer
+        The gazetteer the places came from. Without ``boundaries``, the boundaries imported
+        into it (``geomap gazetteer import --boundaries``) make the choropleth, incidents
+        assigned by point-in-polygon; and the licence notes of its data behind the
+        incidents' ``place_id`` are shown at the foot of the map.
+    attribution
+        Licence notes to show at the foot of the map instead of the gazetteer's.
 
     Returns
     -------
@@ -489,9 +524,10 @@ def make_map(
     _add_base_layers(m, providers)
     m.add_child(MapData(payload))
     timelines = _add_incident_layers(m, types)
-    _add_overlays(m, rows, payload, boundaries)
+    _add_overlays(m, rows, payload, boundaries, gazetteer)
     m.add_child(Start(_add_slider(m, timelines, payload)))
     _add_controls(m, providers, payload)
     _add_boxes(m, rows, types, title)
+    _add_credits(m, rows, gazetteer, attribution)
     folium.LayerControl(collapsed=True, position="topright").add_to(m)
     return m

@@ -520,3 +520,40 @@ def test_json_looking_text_in_a_parallel_sequence(
     back = read_incidents(tmp_path / "a.geojsonl")
     assert back["quote"].iloc[5] == "[1, 2]"
     assert list(back["incident_id"]) == [r.incident_id for r in rows]
+
+
+CREDIT = "GeoNames (www.geonames.org), CC BY 4.0"
+
+
+@pytest.mark.parametrize("fmt", ["geojson", "gpkg", "kml", "parquet", "csv"])
+def test_attribution_travels_into_the_file_and_its_manifest(
+    gdf: Any, tmp_path: Path, fmt: str
+) -> None:
+    import sqlite3
+
+    import pyarrow.parquet as pq
+
+    path = tmp_path / f"incidents.{fmt}"
+    export(gdf, path, format=fmt, attribution=[CREDIT])
+    manifest = json.loads(path.with_name(path.name + ".geomap.json").read_text())
+    assert manifest["attribution"] == [CREDIT]
+    if fmt == "geojson":
+        assert CREDIT in json.loads(path.read_text())["description"]
+    elif fmt == "gpkg":
+        with sqlite3.connect(path) as con:
+            (description,) = con.execute(
+                "SELECT description FROM gpkg_contents WHERE table_name = 'incidents'"
+            ).fetchone()
+        assert description.endswith(f"written by geomap; place data: {CREDIT}")
+    elif fmt == "kml":
+        assert f"<description>place data: {CREDIT}</description>" in path.read_text()
+    elif fmt == "parquet":
+        meta = json.loads(pq.read_schema(path).metadata[b"geomap"])
+        assert meta["attribution"] == [CREDIT]
+
+
+def test_no_attribution_by_default(gdf: Any, tmp_path: Path) -> None:
+    path = tmp_path / "incidents.geojson"
+    export(gdf, path)
+    assert "description" not in json.loads(path.read_text())
+    assert json.loads(path.with_name(path.name + ".geomap.json").read_text())["attribution"] == []

@@ -331,3 +331,84 @@ def test_import_command_error_line(cache: Path, tmp_path: Path) -> None:
     result = _run("gazetteer", "import", str(odd))
     assert result.exit_code == 1
     assert result.output.strip().startswith(f"Error: cannot tell what {odd} is")
+
+
+# --------------------------------------------------------------------------- the map and exports
+
+
+def _map_html(
+    gaz: Gazetteer,
+    points: list[tuple[float, float]],
+    boundaries: Path | None = None,
+    attribution: list[str] | None = None,
+    **changes: object,
+) -> str:
+    from geomap.frame import to_geodataframe
+    from geomap.render import make_map
+    from tests.map_rows import incident
+
+    rows = [
+        incident(n, latitude=lat, longitude=lon, killed=n, **changes)
+        for n, (lat, lon) in enumerate(points, start=1)
+    ]
+    gdf = to_geodataframe(rows)
+    m = make_map(gdf, gazetteer=gaz, boundaries=boundaries, attribution=attribution)
+    html: str = m.get_root().render()
+    return html
+
+
+def _choropleth(html: str) -> dict[str, tuple[int, int]]:
+    """Division name -> (incidents, killed) of the choropleth drawn in a map page."""
+    import re
+
+    found = re.findall(
+        r'"gm_incidents": (\d+), "gm_injured": \d+, "gm_killed": (\d+), "gm_name": "([^"]+)"', html
+    )
+    return {name: (int(n), int(k)) for n, k, name in found}
+
+
+def test_map_choropleth_from_imported_boundaries(divided: Gazetteer) -> None:
+    html = _map_html(divided, [IN_BASRA, IN_BASRA, IN_ANBAR, AT_SEA])
+    assert "Incidents per division (choropleth)" in html and "(circles)" not in html
+    # point-in-polygon, not the rows' admin1: incident() places every row in Erbil's division
+    assert _choropleth(html) == {"Basra": (2, 3), "Al Anbar": (1, 3), "Babylon": (0, 0)}
+
+
+def test_map_choropleth_from_districts_when_no_province_has_an_incident(gaz: Gazetteer) -> None:
+    gaz.import_files(boundaries=[(ADM2, 2)])
+    html = _map_html(gaz, [IN_FALLUJA, IN_FALLUJA, IN_RAMADI])
+    assert _choropleth(html) == {"Falluja": (2, 3), "Ramadi": (1, 3)}
+
+
+def test_map_without_imported_boundaries_draws_circles(gaz: Gazetteer) -> None:
+    html = _map_html(gaz, [IN_BASRA])
+    assert "Incidents per division (circles)" in html
+
+
+def test_a_boundary_file_given_to_the_map_wins_over_imported_ones(gaz: Gazetteer) -> None:
+    gaz.import_files(boundaries=[(ADM2, 2)])
+    html = _map_html(gaz, [IN_FALLUJA], boundaries=ADM1, admin1="Basra", admin1_code="IQ-BA")
+    assert _choropleth(html) == {"Basra": (1, 1), "Al Anbar": (0, 0), "Babil": (0, 0)}
+
+
+def test_map_credits_the_place_data(divided: Gazetteer) -> None:
+    html = _map_html(divided, [IN_ANBAR], place_id=ANBAR)
+    assert "gm-credits" in html
+    assert "Place data: geoBoundaries (www.geoboundaries.org), CC BY 4.0" in html
+    given = _map_html(divided, [IN_ANBAR], place_id=ANBAR, attribution=["<b>ours</b>"])
+    assert "Place data: \\u0026lt;b\\u0026gt;ours" in given and "<b>ours" not in given
+    assert "Place data:" not in _map_html(divided, [IN_ANBAR], place_id=ANBAR, attribution=[])
+    assert "Place data:" not in _map_html(divided, [IN_ANBAR], place_id="geonames:98182")
+
+
+def test_attribution_of_place_ids(divided: Gazetteer) -> None:
+    geoboundaries = "geoBoundaries (www.geoboundaries.org), CC BY 4.0; check the file's metadata"
+    # the small index's own places carry no licensed source; unknown and empty ids are skipped
+    assert divided.attribution_of(["geonames:98182", "", None, "no-such:id", ANBAR]) == [
+        geoboundaries
+    ]
+    divided.import_files([DUMP])
+    assert divided.attribution_of(["geonames:7000009", ANBAR, ANBAR]) == [  # Jabal Sinjar
+        "GeoNames (www.geonames.org), CC BY 4.0",
+        geoboundaries,
+    ]

@@ -161,3 +161,11 @@ def test_python_m_geomap_works_like_geomap() -> None:
         [sys.executable, "-m", "geomap", "--version"], capture_output=True, text=True, check=True
     )
     assert done.stdout.startswith("geomap, version")
+
+
+def test_the_place_data_is_credited(outputs: Path) -> None:
+    geonames = "GeoNames (www.geonames.org), CC BY 4.0"
+    assert f"Place data: {geonames}" in (outputs / "map.html").read_text(encoding="utf-8")
+    assert geonames in json.loads((outputs / "incidents.geojson").read_text())["description"]
+    manifest = json.loads((outputs / "incidents.csv.geomap.json").read_text())
+    assert geonames in manifest["attribution"]
