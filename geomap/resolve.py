@@ -18,8 +18,8 @@ winner, and the mention records which one decided:
 6. ``prominence``: otherwise the lookup's ranking stands.
 
 Spans whose only readings are obscure, or common words that name no prominent place and
-follow no place cue, are dropped. A US county the gazetteer cannot place resolves to its
-state, saying so. Ambiguity that stays close is marked "(ambiguous)" and keeps its
+follow no place cue, are dropped. A US county the gazetteer has no point for (it has most,
+from ZIP code points) resolves to its state, saying so. Ambiguity that stays close is marked "(ambiguous)" and keeps its
 alternatives.
 """
 
@@ -143,7 +143,8 @@ def _candidates(span: Span, gazetteer: Gazetteer) -> list[Candidate]:
             return []
         return [Candidate.from_place(place, score=1.0, matched=span.surface, why=("abbreviation",))]
     found = gazetteer.lookup(span.lookup or span.surface, limit=_CANDIDATES)
-    if (span.lookup or span.surface).lower().endswith(" county"):
+    placed_county = any(c.feature == "admin2" and c.country == "US" for c in found)
+    if (span.lookup or span.surface).lower().endswith(" county") and not placed_county:
         states = _counties().get(span.key, ())
         placed = [gazetteer.get(f"iso3166-2:{code}") for code in states]
         why = (f"{span.surface} is a county of this state; the gazetteer has no point for it",)
