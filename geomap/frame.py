@@ -64,7 +64,12 @@ SCHEMA: tuple[Column, ...] = (
     Column("country", "string", "ISO 3166-1 alpha-2 code", "iso / country"),
     Column("admin1", "string", "first-level division", "admin1"),
     Column("admin1_code", "string", "ISO 3166-2 code of the division", ""),
-    Column("admin2", "string", "second-level division, when the source gives it", "admin2"),
+    Column(
+        "admin2",
+        "string",
+        "second-level division: the source's, or the imported boundary covering the point",
+        "admin2",
+    ),
     Column("relation", "string", "relative location: 'south of' the place", ""),
     Column("actor1", "string", "who did it or claimed it", "actor1"),
     Column("assoc_actor_1", "string", "actors associated with actor1", "assoc_actor_1"),

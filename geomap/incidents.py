@@ -28,6 +28,7 @@ from geomap.records import Incident, Mention
 __all__ = [
     "IncidentRun",
     "RunSummary",
+    "assign_divisions",
     "geocode_incidents",
     "incidents_from_reports",
     "incidents_with_summary",
@@ -198,6 +199,36 @@ def _split(
     return texts, rows, []
 
 
+def assign_divisions(incidents: list[Incident], gazetteer: Gazetteer) -> list[Incident]:
+    """Fill the divisions an incident's place left empty from imported boundaries.
+
+    Incidents placed at a site or town (``geo_precision`` 1 or 2) take the first-level
+    division (``admin1``, ``admin1_code``) and the district (``admin2``) whose imported
+    polygon covers their point (``geomap gazetteer import --boundaries``), by one STRtree
+    query per level. What the place or the table already says is kept.
+    """
+    placed = [
+        k
+        for k, i in enumerate(incidents)
+        if i.latitude is not None and i.longitude is not None and i.geo_precision <= 2
+    ]
+    out = list(incidents)
+    points = [(float(out[k].latitude or 0.0), float(out[k].longitude or 0.0)) for k in placed]
+    for level in (1, 2):
+        if not placed or not gazetteer.divisions(level=level):
+            continue
+        for k, division in zip(placed, gazetteer.divisions_at(points, level=level), strict=True):
+            incident = out[k]
+            if division is None:
+                continue
+            if level == 1 and not incident.admin1:
+                code = incident.admin1_code or division.admin1_code
+                out[k] = replace(incident, admin1=division.name, admin1_code=code)
+            elif level == 2 and not incident.admin2:
+                out[k] = replace(incident, admin2=division.name)
+    return out
+
+
 def incidents_with_summary(
     reports: ReadResult | Iterable[Report | Incident],
     *,
@@ -251,7 +282,7 @@ def incidents_with_summary(
     placed_rows, missing = geocode_incidents(rows, gaz)
     unresolved.update(missing)
     logger.info("read %d table rows, %d place names unresolved", len(rows), sum(missing.values()))
-    incidents = merged + placed_rows
+    incidents = assign_divisions(merged + placed_rows, gaz)
     summary = RunSummary(
         reports_read=len(texts),
         rows_read=len(rows),

@@ -86,7 +86,7 @@ class Incident:
     admin1: str
     admin1_code: str
     relation: str = ""  # "south of": the place is a reference point
-    admin2: str = ""  # second-level division, when the source gives it (ACLED admin2)
+    admin2: str = ""  # second-level division: the source's or an imported boundary's (ACLED admin2)
     date_note: str = ""  # why the date is missing or approximate, "" when the text says it
     actor1: str = ""  # who did it or claimed it
     assoc_actor_1: str = ""  # actors associated with actor1 (ACLED assoc_actor_1)

@@ -19,8 +19,8 @@ winner, and the mention records which one decided:
 
 Spans whose only readings are obscure, or common words that name no prominent place and
 follow no place cue, are dropped. A US county the gazetteer has no point for (it has most,
-from ZIP code points) resolves to its state, saying so. Ambiguity that stays close is marked "(ambiguous)" and keeps its
-alternatives.
+from ZIP code points) resolves to its state, saying so. Ambiguity that stays close is marked
+"(ambiguous)" and keeps its alternatives.
 """
 
 from __future__ import annotations

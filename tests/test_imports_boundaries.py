@@ -412,3 +412,20 @@ def test_attribution_of_place_ids(divided: Gazetteer) -> None:
         "GeoNames (www.geonames.org), CC BY 4.0",
         geoboundaries,
     ]
+
+
+def test_incidents_take_their_divisions_from_imported_boundaries(divided: Gazetteer) -> None:
+    from geomap.incidents import assign_divisions
+    from tests.map_rows import incident
+
+    rows = [
+        incident(1, latitude=IN_FALLUJA[0], longitude=IN_FALLUJA[1], admin1="", admin1_code=""),
+        incident(2, latitude=IN_RAMADI[0], longitude=IN_RAMADI[1], admin2="Ramadi district"),
+        incident(3, latitude=AT_SEA[0], longitude=AT_SEA[1], admin1="", admin1_code=""),
+        incident(4, latitude=IN_BASRA[0], longitude=IN_BASRA[1], admin1="", geo_precision=3),
+    ]
+    out = assign_divisions(rows, divided)
+    assert (out[0].admin1, out[0].admin1_code, out[0].admin2) == ("Al Anbar", "IQ-AN", "Falluja")
+    assert (out[1].admin1, out[1].admin2) == (rows[1].admin1, "Ramadi district")  # kept
+    assert out[2] == rows[2]  # outside every polygon
+    assert out[3] == rows[3]  # placed at a province: no point to assign
