@@ -66,6 +66,7 @@ _PROXIMITY_DEGREES = 0.25  # about 25 km
 _PROXIMITY_CANDIDATES = 10
 _W_COUNTRY = 0.15  # a country named in full almost always means the country
 _W_NAMED_COUNTRY = 0.1  # "in France ... Paris": a country the text names, however briefly
+_W_LOCAL_COUNTRY = 0.1  # ... more when named in the mention's sentence or the one before
 _NEAR_DEGREES = 2.0  # "near" for coherence: about 200 km
 _CONFIDENT_MARGIN = 0.15
 _MIN_PROMINENCE = 0.3  # weaker readings need a cue to count
@@ -308,13 +309,21 @@ def _country_focus(
     for it in items:
         if (top := it.candidates[it.best()]).feature == "country":
             named[top.country].add(it.span.key)
+    sentences = sorted({it.span.sentence for it in items})
+    previous = dict(zip(sentences[1:], sentences, strict=False))
+    local: defaultdict[tuple[int, int], set[str]] = defaultdict(set)  # sentence -> countries
+    for it in items:
+        if (top := it.candidates[it.best()]).feature == "country":
+            local[it.span.sentence].add(top.country)
     for it in items:
         elsewhere = {code for code, keys in named.items() if keys - {it.span.key}}
+        here = local[it.span.sentence] | local.get(previous.get(it.span.sentence, (0, 0)), set())
         bonus = [
             _W_FOCUS * _share(countries, c.country)
             + _W_ADMIN1_FOCUS * _share(divisions, c.admin1_code)
             + (_W_COUNTRY if c.feature == "country" else 0.0)
             + (_W_NAMED_COUNTRY if c.country in elsewhere else 0.0)
+            + (_W_LOCAL_COUNTRY if c.country in here and c.feature != "country" else 0.0)
             for c in it.candidates
         ]
         _rescore(it, bonus, "country_focus", counter)

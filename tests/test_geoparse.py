@@ -499,6 +499,16 @@ def test_a_named_country_keeps_its_famous_city(gazetteer: Gazetteer) -> None:
     assert paris.place is not None and paris.place.country == "FR"
 
 
+def test_a_country_named_just_before_outweighs_the_datelines_state(gazetteer: Gazetteer) -> None:
+    text = (
+        "WINCHESTER, Ky. - Two teachers from Winchester are on a school trip to France "
+        "this week. They were walking near the river in Paris when the sirens started, "
+        "they told relatives in Kentucky. Winchester officials sent their wishes."
+    )
+    paris = _resolved(gazetteer, text, "Paris")
+    assert paris.place is not None and paris.place.country == "FR"
+
+
 @pytest.mark.parametrize(
     ("surface", "name"),
     [
