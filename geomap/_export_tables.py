@@ -272,7 +272,7 @@ def acled_table(gdf: geopandas.GeoDataFrame, *, dates: Dates = "date") -> pa.Tab
     import pandas as pd
     import pyarrow as pa
 
-    from geomap.acled import _DISORDER, ACLED_COLUMNS, acled_country
+    from geomap.acled import ACLED_COLUMNS, DISORDER_TYPES, acled_country
 
     n = len(gdf)
     codes = gdf["country"].astype(str)
@@ -284,7 +284,7 @@ def acled_table(gdf: geopandas.GeoDataFrame, *, dates: Dates = "date") -> pa.Tab
         "year": pa.array(event_date.dt.year.astype("Int32"), type=pa.int32(), from_pandas=True),
         "time_precision": _column(gdf["time_precision"], "Int8", dates, "joined"),
         "disorder_type": pa.array(
-            [_DISORDER.get(t, "") for t in gdf["event_type"]], type=pa.string()
+            [DISORDER_TYPES.get(t, "") for t in gdf["event_type"]], type=pa.string()
         ),
         "iso": pa.array(
             pd.Series([lookup[c][0] or None for c in codes], dtype="object").astype("Int32"),

@@ -28,6 +28,7 @@ __all__ = [
     "ACLED_COLUMNS",
     "ACLED_COUNTRY_NAMES",
     "COLUMN_ALIASES",
+    "DISORDER_TYPES",
     "TABLE_SUFFIXES",
     "acled_country",
     "incident_from_row",
@@ -114,7 +115,8 @@ ACLED_COUNTRY_NAMES = {
     "US": "United States",
     "GB": "United Kingdom",
 }
-_DISORDER = {
+#: ACLED's disorder_type of each event_type (its 2023 codebook).
+DISORDER_TYPES = {
     "Battles": "Political violence",
     "Explosions/Remote violence": "Political violence",
     "Violence against civilians": "Political violence",
@@ -446,7 +448,7 @@ def incidents_to_acled_rows(
             event_date=i.event_date.strftime(date_format) if i.event_date else "",
             year=str(i.event_date.year) if i.event_date else "",
             time_precision=str(i.time_precision),
-            disorder_type=_DISORDER.get(i.event_type, ""),
+            disorder_type=DISORDER_TYPES.get(i.event_type, ""),
             event_type=i.event_type,
             sub_event_type=i.sub_event_type,
             actor1=i.actor1,

@@ -128,6 +128,9 @@ class FakeGazetteer:
     def get(self, place_id: str) -> Place | None:
         return self.COUNTRY if place_id == self.COUNTRY.id else None
 
+    def divisions(self, *, level: int = 1) -> list[Any]:
+        return []  # no imported boundaries
+
 
 def test_round_trip_same_values(tmp_path: Path) -> None:
     path = _write(tmp_path / "acled.csv", ROWS, list(ACLED_COLUMNS))
