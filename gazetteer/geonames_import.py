@@ -31,13 +31,13 @@ import logging
 import math
 import sqlite3
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from gazetteer._fastnames import NameKeys
-from gazetteer._textfiles import open_lines, open_raw
+from gazetteer._fastnames import NameKeys, fast_fold
+from gazetteer._textfiles import open_lines
 from gazetteer.build import feature_prominence
 from gazetteer.normalize import parse_name
 from gazetteer.records import FEATURE_TYPES
@@ -69,6 +69,8 @@ OVERLAY_MERGE_KM = 10.0
 
 _FIELDS = 19
 _BATCH = 20_000
+_ROWS_A_STATEMENT = 200  # rows of a dump's INSERT statements
+_PLACE_VALUES = 15  # values of a dump's places row that are not in the SQL
 _PROBLEMS_KEPT = 1_000
 _PROBLEMS_LOGGED = 10
 
@@ -158,6 +160,11 @@ class Problems:
         self.kept.sort()
 
 
+# Built-in places that are ISO 3166-2 divisions, and overlay places (SQL, places as p).
+_DIVISION = "(p.feature IN ('admin1', 'region') AND p.id LIKE 'iso3166-2:%')"
+_OVERLAY = "(p.id LIKE 'overlay:%')"
+
+
 @dataclass
 class BuiltinContext:
     """What an import needs to know of the built index and of earlier imports."""
@@ -184,23 +191,20 @@ class BuiltinContext:
             pid[10:] for (pid,) in builtin.execute("SELECT id FROM places WHERE feature='country'")
         }
         divisions = dict(
-            builtin.execute(
-                "SELECT admin1_code, name FROM places WHERE feature IN ('admin1', 'region') "
-                "AND id LIKE 'iso3166-2:%'"
-            )
+            builtin.execute(f"SELECT admin1_code, name FROM places p WHERE {_DIVISION}")
         )
         division_keys: dict[tuple[str, str], set[str]] = defaultdict(set)
-        for cc, key, code in builtin.execute(
-            "SELECT p.country, n.key, p.admin1_code FROM names n JOIN places p ON p.pid = n.pid "
-            "WHERE p.feature IN ('admin1', 'region') AND p.id LIKE 'iso3166-2:%'"
-        ):
-            division_keys[(cc, key)].add(code)
         overlay: dict[str, list[tuple[str, float, float, str]]] = defaultdict(list)
-        for key, pid, lat, lon, feature in builtin.execute(
-            "SELECT n.key, p.id, p.lat, p.lon, p.feature FROM names n JOIN places p "
-            "ON p.pid = n.pid WHERE p.id LIKE 'overlay:%'"
+        # the names of divisions and of overlay places, in one pass over the names
+        for key, pid, cc, code, lat, lon, feature, is_division, is_overlay in builtin.execute(
+            f"SELECT n.key, p.id, p.country, p.admin1_code, p.lat, p.lon, p.feature, "
+            f"{_DIVISION}, {_OVERLAY} FROM names n JOIN places p ON p.pid = n.pid "
+            f"WHERE {_DIVISION} OR {_OVERLAY} ORDER BY n.rowid"
         ):
-            overlay[key].append((pid, lat, lon, feature))
+            if is_division:
+                division_keys[(cc, key)].add(code)
+            if is_overlay:
+                overlay[key].append((pid, lat, lon, feature))
         admin1_map = {
             (cc, gn): (iso, name)
             for cc, gn, iso, name in imports.execute(
@@ -277,6 +281,46 @@ def _capital(name: str) -> bool:
     return len(name) <= 6 and name == name.upper() and any(c.isalpha() for c in name)
 
 
+class _DumpWriter:
+    """A dump's places and names rows, inserted many rows a statement.
+
+    The rows are kept as flat lists of values. An INSERT of many rows costs about half
+    as much a row as executemany's one row a statement (1.3 µs instead of 2 for a
+    place, 0.6 µs instead of 1.2 for a name), and the SQL holds what every row of a
+    dump shares: its source number and the columns dumps leave empty.
+    """
+
+    def __init__(self, con: sqlite3.Connection, sid: int) -> None:
+        self.con = con
+        self.places: list[object] = []  # _PLACE_VALUES a row
+        self.names: list[object] = []  # six a row
+        self.capitals: set[str] = set()
+        self._place = f"(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,'','',{int(sid)})"
+        self._name = f"(?,?,?,?,?,?,'',0,{int(sid)})"
+
+    def flush(self) -> None:
+        self._insert("INSERT OR REPLACE INTO places VALUES ", self._place, self.places)
+        self._insert("INSERT INTO names VALUES ", self._name, self.names)
+
+    def _insert(self, head: str, row: str, values: list[object]) -> None:
+        width = row.count("?")
+        step = _ROWS_A_STATEMENT * width
+        whole = len(values) - len(values) % step
+        if whole:
+            sql = head + ",".join([row] * _ROWS_A_STATEMENT)
+            self.con.executemany(sql, (values[i : i + step] for i in range(0, whole, step)))
+        if whole < len(values):
+            rest = values[whole:]
+            self.con.execute(head + ",".join([row] * (len(rest) // width)), rest)
+        values.clear()
+
+    def close(self) -> None:
+        self.flush()
+        self.con.executemany(
+            "INSERT OR IGNORE INTO capitals VALUES (?)", ((c,) for c in self.capitals)
+        )
+
+
 def _bad_dump_row(f: list[str]) -> str:
     """What is wrong with a row that failed the fast checks."""
     if len(f) != _FIELDS:
@@ -297,11 +341,63 @@ def _bad_dump_row(f: list[str]) -> str:
     return "invalid UTF-8"
 
 
+# What a dump parser remembers of a name: its folded form, key and hint, and flags.
+_NameInfo = tuple[str, str, str, int]
+_GOOD = 1  # a name the import keeps as an alternate name (_good_alternate)
+_CAPITAL = 2  # a short upper-case name (_capital)
+_LEFT_OUT: _NameInfo = ("", "", "", 0)  # an alternate name the import leaves out
+_NO_ADMIN1: tuple[str, str, tuple[str, str] | None] = ("", "", None)
+_ADMIN1_REMEMBERED = 100_000  # admin1 codes a dump parser remembers (dumps have some 4,000)
+
+
+class DumpNames:
+    """What dump parsers learn of names (folded form, key, hint, flags), remembered.
+
+    Names recur all through a dump, so one of these serves all the parsers of a process.
+    """
+
+    def __init__(self, remember: int | None = None) -> None:
+        self.keyer = NameKeys() if remember is None else NameKeys(remember)
+        self.known: dict[str, _NameInfo] = {}
+        self._key_of_folded = self.keyer.key_of_folded
+
+    def name(self, name: str) -> _NameInfo:
+        """What :meth:`DumpParser.feed` needs of a name."""
+        folded = fast_fold(name)
+        key, hint = self._key_of_folded(folded)
+        flags = _GOOD if _good_alternate(name) else 0
+        if len(name) <= 6 and _capital(name):
+            flags |= _CAPITAL
+        return self._remember(name, (folded, key, hint, flags))
+
+    def alternate(self, name: str) -> _NameInfo:
+        """:meth:`name` of an alternate name, without keys for one never stored."""
+        if not _good_alternate(name):
+            return self._remember(name, _LEFT_OUT)
+        folded = fast_fold(name)
+        key, hint = self._key_of_folded(folded)
+        flags = _GOOD | _CAPITAL if len(name) <= 6 and _capital(name) else _GOOD
+        return self._remember(name, (folded, key, hint, flags))
+
+    def _remember(self, name: str, info: _NameInfo) -> _NameInfo:
+        # up to ``remember`` names, then forgotten at once (as NameKeys does)
+        known = self.known
+        if len(known) >= self.keyer.remember:
+            known.clear()
+        known[name] = info
+        return info
+
+
 class DumpParser:
     """Turns GeoNames dump lines into places and names rows, written through ``con``.
 
-    :func:`import_dump` feeds it the whole file, or each worker process of
-    :mod:`gazetteer._dump_workers` feeds its share of the lines, into its own database.
+    :func:`import_dump` feeds it the whole file; a worker process of
+    :mod:`gazetteer._dump_workers` makes one for each chunk of the file, writing into the
+    chunk's own database, all sharing the process's ``names``. The work per row is what
+    an import of allCountries (13 million rows) waits for, so :meth:`feed` does as little
+    as it can per row: what it learns of a name (its keys, whether it is kept as an
+    alternate name) is remembered, as is what it learns of an admin1 code, and the
+    columns every row of a dump shares are written by the SQL.
     """
 
     def __init__(
@@ -313,19 +409,19 @@ class DumpParser:
         ctx: BuiltinContext,
         problems: Problems,
         remember: int | None = None,
+        names: DumpNames | None = None,
     ) -> None:
-        self.writer = _Writer(con)
-        # names rows of six columns: the others are the same for every name of a dump
-        self.writer.names_sql = f"INSERT INTO names VALUES (?,?,?,?,?,?,'',0,{int(sid)})"
+        self.writer = _DumpWriter(con, sid)
         self.sid = sid
         self.source = source
         self.ctx = ctx
         self.problems = problems
-        self.keyer = NameKeys() if remember is None else NameKeys(remember)
+        self.names = DumpNames(remember) if names is None else names
         self.features = _feature_table()
         self.votes: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
         self.rows = 0
         self.merged = 0
+        self._admin1: dict[str, tuple[str, str, tuple[str, str] | None]] = {}
 
     def _place_id(
         self, gid: int, feature: str, row: list[str], mapped: tuple[str, str] | None
@@ -345,19 +441,70 @@ class DumpParser:
             return ctx.imported_divisions.get(mapped[0], "")
         return ""
 
+    def _admin1_of(self, cc: str, a1: str) -> tuple[str, str, tuple[str, str] | None]:
+        """(ISO 3166-2 code, division name, mapped) of a GeoNames admin1 code, remembered.
+
+        ``mapped`` is the (ISO code, name) the code maps to, or None.
+        """
+        mapped = self.ctx.admin1_map.get((cc, a1))
+        found: tuple[str, str, tuple[str, str] | None]
+        if mapped is not None:
+            found = (mapped[0], mapped[1], mapped)
+        else:
+            found = ("", self.ctx.admin_names.get(f"{cc}.{a1}", ""), None)
+        if len(self._admin1) < _ADMIN1_REMEMBERED:
+            self._admin1[f"{cc}\t{a1}"] = found  # tabs are never in a field
+        return found
+
+    def _more_names(self, gid: int, name: str, info: _NameInfo, others: list[str]) -> list[str]:
+        """Write the names of a row with alternate names or an ASCII name; their keys.
+
+        ``others`` are the ASCII name (if not the name) and the alternate names; names
+        whose folded form an earlier one has are left out. With no keys, nothing is
+        written (the row is left out).
+        """
+        remembered, learn = self.names.known.get, self.names.alternate
+        rows, capitals = self.writer.names, self.writer.capitals
+        folded, key, hint, flags = info
+        keys: list[str] = []
+        seen: set[str] = set()
+        if key:
+            seen.add(folded)
+            keys.append(key)
+            rows += (key, gid, name, folded, hint, 1)
+            if flags & _CAPITAL:
+                capitals.add(name)
+        for n in others:
+            folded, key, hint, flags = remembered(n) or learn(n)
+            if not flags & _GOOD or not key or folded in seen:
+                continue
+            seen.add(folded)
+            keys.append(key)
+            rows += (key, gid, n, folded, hint, 0)
+            if flags & _CAPITAL:
+                capitals.add(n)
+        return keys
+
+    def _problem(self, lineno: int, line: str) -> None:
+        """Report a row that failed the fast checks (blank lines are no problem)."""
+        f = line.rstrip("\r\n").split("\t")
+        if len(f) != 1 or f[0]:
+            self.problems.add(lineno, _bad_dump_row(f))
+
     def feed(self, lines: Iterable[str], first_line: int = 1) -> None:  # noqa: C901
         """Parse lines (the first being line ``first_line`` of the file) and write them."""
-        writer, sid, source, problems = self.writer, self.sid, self.source, self.problems
-        fold_key = self.keyer.__call__
+        writer, problems, ctx, source = self.writer, self.problems, self.ctx, self.source
+        remembered, learn = self.names.known.get, self.names.name
         features, by_class = self.features, _FEATURE_BY_CLASS
-        admin1_map, admin_names = self.ctx.admin1_map, self.ctx.admin_names
-        overlay_keys, gn_admin1 = self.ctx.overlay.keys(), self.ctx.gn_admin1
+        admin1_of, admin1_remembered = self._admin1_of, self._admin1.get
+        overlay_keys, gn_admin1 = ctx.overlay.keys(), ctx.gn_admin1
         priors = {f: feature_prominence(f, 0) for f in FEATURE_TYPES}
-        places_append, names_extend = writer.places.append, writer.names.extend
+        places, names, capitals = writer.places, writer.names, writer.capitals
+        batch = _BATCH * _PLACE_VALUES
+        rows = merged = 0
         for lineno, line in enumerate(lines, start=first_line):
-            f = line.rstrip("\r\n").split("\t")
-            if len(f) == 1 and not f[0]:
-                continue  # a blank line
+            # the last field (the modification date) may keep the line's end: unused
+            f = line.split("\t")
             try:
                 if len(f) != _FIELDS or "\ufffd" in line:
                     raise ValueError
@@ -371,54 +518,52 @@ class DumpParser:
                 if population < 0:
                     raise ValueError
             except ValueError:
-                problems.add(lineno, _bad_dump_row(f))
+                self._problem(lineno, line)
                 continue
             fclass, cc, a1 = f[6], f[8], f[10]
             feature = features.get((fclass, f[7])) or by_class.get(fclass, "area")
-            mapped = admin1_map.get((cc, a1)) if a1 else None
+            if a1:
+                admin1_code, admin1, mapped = admin1_remembered(cc + "\t" + a1) or admin1_of(cc, a1)
+            else:
+                admin1_code, admin1, mapped = _NO_ADMIN1
             if gid in gn_admin1 or feature in _MERGING_FEATURES:
                 place_id = self._place_id(gid, feature, f, mapped)
             else:
                 place_id = ""
-            if mapped is not None:
-                admin1_code, admin1 = mapped
-            else:
-                admin1_code, admin1 = "", admin_names.get(f"{cc}.{a1}", "") if a1 else ""
-            seen: set[str] = set()
-            keys: list[str] = []
-            row_names: list[tuple[object, ...]] = []
-            capitals: list[str] = []
-            alternates = f[3].split(",") if f[3] else ()
-            ascii_name = f[2] if f[2] != name else ""
-            for n in (name, ascii_name, *alternates):
-                if n is not name and (not n or not _good_alternate(n)):
+            info = remembered(name) or learn(name)
+            if not info[1]:  # no key, or left out as an alternate name before
+                info = learn(name)
+            if f[3] or (f[2] and f[2] != name):
+                others = f[3].split(",") if f[3] else []
+                if f[2] and f[2] != name:
+                    others.insert(0, f[2])
+                keys: Sequence[str] = self._more_names(gid, name, info, others)
+                if not keys:
+                    problems.add(lineno, f"the name {name!r} has no letters or digits")
                     continue
-                folded, key, hint = fold_key(n)
-                if not key or folded in seen:
+            else:  # the name alone: most rows
+                folded, key, hint, flags = info
+                if not key:
+                    problems.add(lineno, f"the name {name!r} has no letters or digits")
                     continue
-                seen.add(folded)
-                keys.append(key)
-                row_names.append((key, gid, n, folded, hint, n is name))
-                if len(n) <= 6 and _capital(n):
-                    capitals.append(n)
-            if not keys:
-                problems.add(lineno, f"the name {name!r} has no letters or digits")
-                continue
+                keys = (key,)
+                names += (key, gid, name, folded, hint, 1)
+                if flags & _CAPITAL:
+                    capitals.add(name)
             if not place_id and not overlay_keys.isdisjoint(keys):
-                place_id = self.ctx.overlay_twin(keys, lat, lon, feature)
+                place_id = ctx.overlay_twin(keys, lat, lon, feature)
             prominence = feature_prominence(feature, population) if population else priors[feature]
-            places_append(
-                (gid, place_id or f"geonames:{gid}", name, lat, lon, feature, cc, admin1,
-                 admin1_code, population, source, prominence, int(bool(place_id)), a1, f[11],
-                 "", "", sid)
+            places += (
+                gid, place_id or f"geonames:{gid}", name, lat, lon, feature, cc, admin1,
+                admin1_code, population, source, prominence, 1 if place_id else 0, a1, f[11],
             )  # fmt: skip
-            names_extend(row_names)
-            if capitals:
-                writer.capitals.update(capitals)
-            self.rows += 1
-            self.merged += bool(place_id)
-            if len(writer.places) >= _BATCH:
+            rows += 1
+            if place_id:
+                merged += 1
+            if len(places) >= batch:
                 writer.flush()
+        self.rows += rows
+        self.merged += merged
 
     def close(self) -> None:
         self.writer.close()
@@ -444,25 +589,27 @@ def import_dump(
 ) -> tuple[int, int]:
     """Import a GeoNames dump (``.txt`` or ``.zip``); returns (rows imported, rows merged).
 
-    With ``parallel``, that many processes parse the file, each into a database in the
-    scratch directory, and the rows are copied in at the end. ``advance`` is told the
+    With ``parallel``, that many processes parse the file, into databases in the
+    scratch directory whose rows are copied in at the end. ``advance`` is told the
     number of bytes read as the import goes.
     """
     if parallel is not None and parallel.workers > 1:
         from gazetteer._dump_workers import import_dump_in_parallel
 
-        recorded: list[bool] = []
+        recorded: list[tuple[str, str, str, str]] = []
 
-        def record(votes: dict[tuple[str, str], Counter[str]]) -> None:
-            # before the rows are copied in, which take the codes as they go (fill_admin1)
-            recorded.append(record_votes(con, votes, ctx))
+        def record(
+            votes: dict[tuple[str, str], Counter[str]],
+        ) -> list[tuple[str, str, str, str]]:
+            # before the places are copied in, which take the codes (as fill_admin1 gives)
+            recorded.extend(record_votes(con, votes, ctx))
+            return recorded
 
-        with open_raw(path) as (raw, _):
-            rows, merged, _ = import_dump_in_parallel(
-                con, raw, sid=sid, source=source, ctx=ctx, problems=problems,
-                parallel=parallel, advance=advance, record_votes=record,
-            )  # fmt: skip
-        if any(recorded):
+        rows, merged, _ = import_dump_in_parallel(
+            con, path, sid=sid, source=source, ctx=ctx, problems=problems,
+            parallel=parallel, advance=advance, record_votes=record,
+        )  # fmt: skip
+        if recorded:
             fill_admin_names(con)
         return rows, merged
     else:
@@ -488,19 +635,20 @@ def apply_votes(
 
 def record_votes(
     con: sqlite3.Connection, votes: dict[tuple[str, str], Counter[str]], ctx: BuiltinContext
-) -> bool:
-    """Record the codes that only this dump's places linked; whether there were any."""
+) -> list[tuple[str, str, str, str]]:
+    """Record the codes that only this dump's places linked; returns them.
+
+    Each is (country, GeoNames admin1 code, ISO 3166-2 code, division name).
+    """
     found = []
     for (cc, a1), counter in votes.items():
         if (cc, a1) in ctx.admin1_map:
             continue
         iso = counter.most_common(1)[0][0]
-        found.append((cc, a1, iso, ctx.divisions.get(iso, ""), "places"))
+        found.append((cc, a1, iso, ctx.divisions.get(iso, "")))
         ctx.admin1_map[(cc, a1)] = (iso, ctx.divisions.get(iso, ""))
-    if not found:
-        return False
-    con.executemany("INSERT OR REPLACE INTO admin1_map VALUES (?,?,?,?,?)", found)
-    return True
+    con.executemany("INSERT OR REPLACE INTO admin1_map VALUES (?,?,?,?,'places')", found)
+    return found
 
 
 def fill_admin1(con: sqlite3.Connection, *, sid: int | None = None) -> int:
@@ -516,6 +664,8 @@ def fill_admin1(con: sqlite3.Connection, *, sid: int | None = None) -> int:
 
 def fill_admin_names(con: sqlite3.Connection) -> int:
     """Name the division of places without one from ``admin_codes``, by admin1 code."""
+    if con.execute("SELECT 1 FROM admin_codes LIMIT 1").fetchone() is None:
+        return 0  # no names: no need to go through every place
     named = con.execute(
         "UPDATE places SET admin1 = a.name FROM admin_codes a WHERE places.admin1 = '' "
         "AND places.gn_admin1 != '' AND a.code = places.country || '.' || places.gn_admin1"

@@ -44,6 +44,7 @@ from gazetteer.geonames_extras import (
     import_alternate_names,
     import_country_info,
     import_hierarchy,
+    installed_admin1_codes_soon,
 )
 from gazetteer.geonames_import import (
     GEONAMES_LICENCE,
@@ -332,9 +333,26 @@ def _forget(con: sqlite3.Connection, sid: int) -> None:
     con.execute("DELETE FROM names WHERE pid NOT IN (SELECT pid FROM places)")
 
 
+def _build_indexes(con: sqlite3.Connection) -> None:
+    """Make the indexes a large import dropped (those kept are left as they are).
+
+    SQLite sorts the keys in runs as large as its page cache, in a thread of their own
+    when allowed: runs of a few megabytes, sorted beside the main thread, build the
+    names index of two million rows in 1.3 s instead of 3.5 s.
+    """
+    cache_size = con.execute("PRAGMA cache_size").fetchone()[0]
+    con.execute("PRAGMA cache_size = -4096")
+    con.execute("PRAGMA threads = 1")
+    try:
+        con.execute(NAMES_INDEX)
+        con.execute(PLACES_INDEX)
+    finally:
+        con.execute(f"PRAGMA cache_size = {int(cache_size)}")
+        con.execute("PRAGMA threads = 0")
+
+
 def _finish(con: sqlite3.Connection) -> None:
-    con.execute(NAMES_INDEX)
-    con.execute(PLACES_INDEX)
+    _build_indexes(con)
     places, merged = con.execute(
         "SELECT count(*) - coalesce(sum(merged), 0), coalesce(sum(merged), 0) FROM places"
     ).fetchone()
@@ -542,6 +560,20 @@ def import_files(
     return reports
 
 
+def _drop_names_index(con: sqlite3.Connection, size: int) -> bool:
+    """Whether to drop the names index for an import of ``size`` bytes, made at the end.
+
+    Making the index again costs about a microsecond a name, for all the names; keeping
+    it up costs a few a name, for the names imported. So a large import drops it, as
+    does one that brings more names than the database holds (some 70 bytes a name).
+    The places index is kept: it holds only the few ids that are not GeoNames ids.
+    """
+    if size > _BIG_IMPORT:
+        return True
+    held = con.execute("SELECT max(rowid) FROM names").fetchone()[0] or 0
+    return size > _PARALLEL_DUMP and held < size // 70
+
+
 def _write(
     imports: Path, index: Path, jobs: list[_Job], options: ImportOptions, progress: Progress | None
 ) -> list[ImportReport]:
@@ -554,16 +586,19 @@ def _write(
                 con.execute(f"PRAGMA {pragma}")
             con.execute("BEGIN")
             con.execute("DELETE FROM meta WHERE key = 'complete'")
-            ctx = BuiltinContext.read(builtin, con)
             built = builtin.execute("SELECT value FROM meta WHERE key='sources_hash'").fetchone()
             mapped_for = con.execute("SELECT value FROM meta WHERE key='admin1_map_for'").fetchone()
-            if built and mapped_for != built:
-                admin1_map_from_index(con, ctx)
-                con.execute("INSERT OR REPLACE INTO meta VALUES ('admin1_map_for', ?)", built)
-                fill_admin1(con)
-            if sum(data_size(j.path) for j in jobs) > _BIG_IMPORT:
+            with contextlib.ExitStack() as stack:
+                codes = None
+                if built and mapped_for != built:  # read beside the context
+                    codes = stack.enter_context(installed_admin1_codes_soon())
+                ctx = BuiltinContext.read(builtin, con)
+                if codes is not None:
+                    admin1_map_from_index(con, ctx, codes())
+                    con.execute("INSERT OR REPLACE INTO meta VALUES ('admin1_map_for', ?)", built)
+                    fill_admin1(con)
+            if _drop_names_index(con, sum(data_size(j.path) for j in jobs)):
                 con.execute("DROP INDEX IF EXISTS names_key")
-                con.execute("DROP INDEX IF EXISTS places_id")
             session = _Session(con, builtin, ctx, options, progress, tmp.parent)
             for job in jobs:
                 session.run(job)

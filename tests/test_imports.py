@@ -388,6 +388,94 @@ def test_parallel_import_gives_the_same_rows(
     assert rows(serial) == rows(parallel)
 
 
+def _stored(imports: Path) -> dict[str, list[tuple[object, ...]]]:
+    """Every row an import stores, names and admin1 codes in the order stored."""
+    con = sqlite3.connect(imports)
+    try:
+        return {
+            "places": con.execute("SELECT * FROM places ORDER BY pid").fetchall(),
+            "names": con.execute("SELECT rowid, * FROM names ORDER BY rowid").fetchall(),
+            "admin1_map": con.execute("SELECT rowid, * FROM admin1_map ORDER BY rowid").fetchall(),
+            "capitals": con.execute("SELECT * FROM capitals ORDER BY name").fetchall(),
+        }
+    finally:
+        con.close()
+
+
+def _tricky_dump(path: Path) -> Path:
+    """The fixture dump, copies of it under other ids, a place given twice in different
+    parts of the file, and two built-in places voting once each for the same new code."""
+    lines = DUMP.read_text(encoding="utf-8").splitlines()
+
+    def copy(shift: int) -> list[str]:
+        return [
+            "\t".join([str(int(f[0]) + shift), *f[1:]])
+            for f in (line.split("\t") for line in lines)
+            if f[0].isdigit()
+        ]
+
+    def row(gid: int, **fields: str) -> str:
+        (f,) = (line.split("\t") for line in lines if line.startswith(f"{gid}\t"))
+        for column, value in fields.items():
+            f[{"name": 1, "admin1": 10}[column]] = value
+        return "\t".join(f)
+
+    parts = [
+        lines, copy(10_000_000), [row(99347, admin1="77")], copy(20_000_000),
+        copy(30_000_000), [row(99532, admin1="77"), row(7000002, name="Saqlawiya Again")],
+        copy(40_000_000),
+    ]  # fmt: skip
+    path.write_text("\n".join(line for part in parts for line in part) + "\n", encoding="utf-8")
+    return path
+
+
+def test_parallel_import_is_the_serial_one_row_for_row(
+    index: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """However the workers share the chunks: a later row of a place replaces an earlier
+    one, names are stored in the file's order, and a tie between the divisions a code's
+    places vote for goes to the one voted for first."""
+    dump = _tricky_dump(tmp_path / "tricky.txt")
+    monkeypatch.setattr("gazetteer._dump_workers._BLOCK", 700)  # many chunks of a few rows
+    serial, parallel = tmp_path / "serial.sqlite", tmp_path / "parallel.sqlite"
+    (a,) = import_files([dump], index=index, imports=serial, options=ImportOptions(workers=1))
+    (b,) = import_files([dump], index=index, imports=parallel, options=ImportOptions(workers=2))
+    assert (a.rows, a.merged, a.problems) == (b.rows, b.merged, b.problems)
+    stored = _stored(parallel)
+    assert stored == _stored(serial)
+    con = sqlite3.connect(index)
+    (first_voted,) = con.execute("SELECT admin1_code FROM places WHERE id = 'geonames:99347'")
+    con.close()
+    assert ("IQ", "77", first_voted[0]) in [row[1:4] for row in stored["admin1_map"]]
+    saqlawiya = [row for row in stored["places"] if row[0] == 7000002]
+    assert [row[2] for row in saqlawiya] == ["Saqlawiya Again"]
+
+
+def test_a_failing_worker_fails_the_import(
+    index: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gazetteer.geonames_import import DumpParser
+
+    def broken(self: DumpParser, lines: object, first_line: int = 1) -> None:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(DumpParser, "feed", broken)  # the forked workers inherit it
+    monkeypatch.setattr("gazetteer._dump_workers._BLOCK", 700)
+    imports = tmp_path / "imports.sqlite"
+    with pytest.raises(GazetteerError, match="worker process failed: RuntimeError: disk on fire"):
+        import_files([DUMP], index=index, imports=imports, options=ImportOptions(workers=2))
+    assert not imports.exists()
+    assert not list(tmp_path.glob("import-workers.*"))
+    assert not list(tmp_path.glob("*.partial"))
+
+
+def test_installed_codes_read_in_another_process_are_the_same() -> None:
+    from gazetteer.geonames_extras import installed_admin1_codes_soon
+
+    with installed_admin1_codes_soon() as codes:
+        assert list(codes()) == list(INSTALLED_CODES.items())
+
+
 # --------------------------------------------------------------------------- sniffing
 
 
