@@ -118,7 +118,7 @@ class ImportsMixin:
         Empty and unknown ids are skipped. A map or an export of those places shows the notes.
         """
         sources = []
-        for pid in dict.fromkeys(str(p) for p in place_ids if p and isinstance(p, str)):
+        for pid in dict.fromkeys(p for p in place_ids if p and isinstance(p, str)):
             place = self.get(pid)
             if place is not None:
                 sources.append(place.source)

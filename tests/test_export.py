@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from shapely.geometry import LineString, Point
 
+from geomap._atomic import manifest_path
 from geomap._bounds import CountryBox, country_boxes, installed_points
 from geomap._errors import ExportFormatError, ExportOverwriteError, ExportSchemaError
 from geomap.cli import cli
@@ -535,7 +536,7 @@ def test_attribution_travels_into_the_file_and_its_manifest(
 
     path = tmp_path / f"incidents.{fmt}"
     export(gdf, path, format=fmt, attribution=[CREDIT])
-    manifest = json.loads(path.with_name(path.name + ".geomap.json").read_text())
+    manifest = json.loads(manifest_path(path).read_text())
     assert manifest["attribution"] == [CREDIT]
     if fmt == "geojson":
         assert CREDIT in json.loads(path.read_text())["description"]
@@ -556,4 +557,4 @@ def test_no_attribution_by_default(gdf: Any, tmp_path: Path) -> None:
     path = tmp_path / "incidents.geojson"
     export(gdf, path)
     assert "description" not in json.loads(path.read_text())
-    assert json.loads(path.with_name(path.name + ".geomap.json").read_text())["attribution"] == []
+    assert json.loads(manifest_path(path).read_text())["attribution"] == []
