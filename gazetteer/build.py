@@ -88,6 +88,8 @@ _FEATURE_PROMINENCE = {
     "natural": 0.5,
 }
 
+_ADMIN1_FLOOR, _ADMIN1_SPAN = 0.6, 0.15  # 0.75 from about 3 million people
+
 
 def prominence(place: Place) -> float:
     """How well known a place is, in [0, 1], before any context: the ranking's prior.
@@ -102,6 +104,8 @@ def feature_prominence(feature: str, population: int) -> float:
     """:func:`prominence` from a feature type and a population."""
     if feature == "populated_place":
         return min(1.0, math.log10(population + 10) / 7.0)
+    if feature == "admin1" and population:  # a municipality-sized division ranks lower
+        return _ADMIN1_FLOOR + _ADMIN1_SPAN * min(1.0, math.log10(population + 10) / 6.5)
     return _FEATURE_PROMINENCE.get(feature, 0.5)
 
 

@@ -483,6 +483,55 @@ def us_counties() -> dict[str, tuple[str, ...]]:
     return {k: tuple(v) for k, v in out.items()}
 
 
+_NAMESAKE_DEGREES = 0.02  # about 2 km
+_NAMESAKE_POPULATION = 50_000
+_RECENTRE_KM = 50.0
+_RECENTRE_CITIES = 5
+
+
+def _fit_divisions_to_towns(
+    places: list[tuple[Place, tuple[str, ...]]],
+) -> list[tuple[Place, tuple[str, ...]]]:
+    """Give first-level divisions their towns' people; recentre those put on a namesake city.
+
+    A division's population is the sum of its towns' (those of 500 people or more), so a
+    Puerto Rican municipality called Florida ranks below the state of Florida.
+
+
+    The division list geocoded some divisions by name and got the city: New York state
+    sits on Manhattan, São Paulo state on the city, 156 and 223 km from the centres of
+    their towns. A division whose point is within about 2 km of one of its towns of 50,000
+    people or more named after it ("New York City"), and whose towns centre more than 50 km
+    away, moves to the mean of its towns' points.
+    """
+    towns: dict[str, list[Place]] = defaultdict(list)
+    for p, _ in places:
+        if p.feature == "populated_place" and p.admin1_code:
+            towns[p.admin1_code].append(p)
+    out = []
+    for place, names in places:
+        own = towns.get(place.admin1_code, [])
+        if place.feature == "admin1" and len(own) >= _RECENTRE_CITIES:
+            namesake = any(
+                t.population >= _NAMESAKE_POPULATION
+                and fold(t.name).startswith(fold(place.name))  # "New York City"
+                and abs(t.lat - place.lat) < _NAMESAKE_DEGREES
+                and abs(t.lon - place.lon) < _NAMESAKE_DEGREES
+                for t in own
+            )
+            lons = [t.lon for t in own]
+            if namesake and max(lons) - min(lons) < 180:
+                lat = sum(t.lat for t in own) / len(own)
+                lon = sum(lons) / len(own)
+                dx = (lon - place.lon) * math.cos(math.radians(lat))
+                if math.hypot(lat - place.lat, dx) * 111.2 > _RECENTRE_KM:
+                    place = replace(place, lat=round(lat, 5), lon=round(lon, 5))
+        if place.feature == "admin1" and own and not place.population:
+            place = replace(place, population=sum(t.population for t in own))
+        out.append((place, names))
+    return out
+
+
 def load_sources() -> SourceData:
     """Read countries, divisions and populated places from the installed packages."""
     divisions = _divisions()
@@ -500,6 +549,7 @@ def load_sources() -> SourceData:
                 (replace(d.place, feature=feature) if feature != "admin1" else d.place, names)
             )
     places.extend(_cities(cities, linker, mapping))
+    places = _fit_divisions_to_towns(places)
     places.extend(_airports(_NearestPlace(places)))
     places.extend(_county_places({d.place.admin1_code: d.place for d in divisions.get("US", [])}))
     logger.info("read %s places from the installed packages", f"{len(places):,}")

@@ -80,7 +80,8 @@ def geoparse(
         return resolve_spans(found, text, gaz, country_hint=country_hint, counter=counter)
     rec = recognizer_for(gaz)
     sentences = sentence_spans(text)
-    given = [_given_span(text, s, e, rec, sentences) for s, e in spans]
+    # in text order, as the passes that read neighbours ("Newark, N.J.") expect
+    given = [_given_span(text, s, e, rec, sentences) for s, e in sorted(set(spans))]
     mentions = resolve_spans(given, text, gaz, country_hint=country_hint, counter=counter)
     by_span = {(m.start, m.end): m for m in mentions}
     return [by_span[(s, e)] for s, e in spans]  # one mention per given span, in its order

@@ -5,8 +5,10 @@ small named passes, in order, adjust the ranking; each counts how often it chang
 winner, and the mention records which one decided:
 
 1. ``hierarchy``: an explicit parent right after the name ("Hit, in Anbar", "Paris, Texas",
-   "Glasgow, Ky.") keeps the candidates inside it; a title or institution right after the
-   name ("New York Gov.", "Kentucky State Police") points at a division;
+   "Glasgow, Ky.") keeps the candidates inside it, and when none is ("Holliday, Missouri",
+   where the gazetteer knows only Holiday, Florida) the name is placed at the parent; a
+   title or institution right after the name ("New York Gov.", "Kentucky State Police")
+   points at a division;
 2. ``proximity``: readings of different names that lie within a few kilometres of each
    other ("Edmonton" and "Enfield", both in north London) support each other, chosen or
    not: two names rarely share a neighbourhood by chance;
@@ -15,9 +17,13 @@ winner, and the mention records which one decided:
 4. ``coherence``: candidates near the document's confidently placed names rank up;
 5. ``discourse``: one name means one place throughout a document, so every mention of a
    name takes the reading its mentions support most;
-6. ``prominence``: otherwise the lookup's ranking stands.
+6. ``prominence``: otherwise the lookup's ranking stands;
+7. ``locality``: a span the caller gave that the gazetteer cannot read ("Thomas Memorial
+   Hospital"), or reads only as a small town in a country nothing else in the report is
+   in, is placed at the locality the report puts it in (see :mod:`geomap._unlisted`).
 
-Spans whose only readings are obscure, or common words that name no prominent place and
+Spans whose only readings are obscure, lowercase descriptions ("north central Missouri")
+with no curated reading, or common words that name no prominent place and
 follow no place cue, are dropped. A US county the gazetteer has no point for (it has most,
 from ZIP code points) resolves to its state, saying so. Ambiguity that stays close is marked
 "(ambiguous)" and keeps its alternatives.
@@ -36,6 +42,7 @@ from itertools import pairwise
 from gazetteer import Candidate, Gazetteer
 from gazetteer.build import feature_prominence
 from gazetteer.normalize import normalize_name, parse_name
+from geomap._unlisted import in_locality, in_parent
 from geomap.recognize import Span
 from geomap.records import Mention
 
@@ -51,6 +58,7 @@ PASSES: dict[str, str] = {
     "coherence": "places near the document's confidently placed names rank up",
     "discourse": "one name, one place, throughout a document",
     "prominence": "the most prominent, best-matching place",
+    "locality": "a given name the gazetteer lacks: the locality the report puts it in",
 }
 
 _CANDIDATES = 25
@@ -74,6 +82,8 @@ _COMMON_PROMINENCE = 0.85  # a common word opening a sentence must name a place 
 _COMMON_MIDSENTENCE = 0.65  # ... and a capitalised common word inside a sentence
 _COUNTRY_PROMINENCE = 0.95
 _AMBIGUOUS_MARGIN = 0.05
+_STRAY_PROMINENCE = 0.65  # a town of about 30,000 people or fewer
+_STRAY_CONTEXT = 3  # other names placed elsewhere before a lone foreign town is doubted
 _RELATION = re.compile(
     r"(?:(?P<distance>\d+(?:[.,]\d+)?\s*(?:km|kilometers|kilometres|miles|mi)\s+)?"
     r"(?P<direction>(?:north|south)(?:-?(?:east|west))?|east|west|northeast|northwest|"
@@ -121,6 +131,8 @@ def _keep(span: Span, candidates: list[Candidate]) -> bool:
     """Recognition rules that need the candidates: obscure readings and common words."""
     if span.place_id or span.cue == "given":
         return True
+    if span.surface.islower():  # "north central Missouri" describes; "the western desert"
+        return any(c.id.startswith(("overlay:", "user:")) for c in candidates)
     best = max(_prominence(c) for c in candidates)
     if span.in_name and not span.cue:  # "Rose Garden", but "Environment Canada"
         return best >= _COUNTRY_PROMINENCE
@@ -257,6 +269,18 @@ def _hierarchy(items: list[_Item], text: str, counter: PassCounter) -> None:
         bonus = [_W_HIERARCHY if inside(c) else 0.0 for c in a.candidates]
         if any(bonus):
             _rescore(a, bonus, "hierarchy", counter)
+            continue
+        parent = b.candidates[b.best()]
+        if (
+            parent.feature in ("admin1", "country")
+            and not b.span.surface.islower()
+            and a.candidates[a.best()].feature not in _BROAD
+        ):
+            # "Holliday, Missouri": no Holliday in Missouri; the state, not Holiday, Florida
+            a.candidates = [*a.candidates, in_parent(a.span.surface, parent)]
+            a.scores = [*a.scores, max(a.scores) + _W_HIERARCHY]
+            a.decision = "hierarchy (parent)"
+            counter["hierarchy"] += 1
 
 
 def _proximity(items: list[_Item], counter: PassCounter) -> None:
@@ -369,6 +393,30 @@ def _discourse(items: list[_Item], counter: PassCounter) -> None:
                 counter["discourse"] += 1
 
 
+def _strays(items: list[_Item]) -> list[_Item]:
+    """Given names read as a small town in a country nothing else in the report is in.
+
+    In a report about Egypt, "Haram" is not the Norwegian town of 9,000: such a reading
+    yields to the locality the report places the name in.
+    """
+    countries: defaultdict[str, set[str]] = defaultdict(set)
+    for it in items:
+        countries[it.candidates[it.best()].country].add(it.span.key)
+    out = []
+    for it in items:
+        top = it.candidates[it.best()]
+        others = sum(len(keys - {it.span.key}) for code, keys in countries.items() if code)
+        if (
+            it.span.cue == "given"
+            and top.feature == "populated_place"
+            and _prominence(top) < _STRAY_PROMINENCE
+            and not countries[top.country] - {it.span.key}
+            and others >= _STRAY_CONTEXT
+        ):
+            out.append(it)
+    return out
+
+
 def _mention(it: _Item, text: str) -> Mention:
     order = sorted(range(len(it.candidates)), key=lambda k: -it.scores[k])
     ranked = [it.candidates[k] for k in order]
@@ -391,6 +439,26 @@ def _mention(it: _Item, text: str) -> Mention:
         alternatives=tuple(ranked[1:6]),
         decision=decision,
         relation=relation,
+    )
+
+
+def _unlisted_mention(
+    span: Span, text: str, placed: list[tuple[Span, Candidate]], counter: PassCounter
+) -> Mention:
+    """A given span the gazetteer lacks: at the locality the report puts it in, if any."""
+    locality = in_locality(span, text, placed, _PARENT_GAP)
+    if locality is None:
+        return Mention(span.start, span.end, span.surface, span.sentence, decision="no match")
+    counter["locality"] += 1
+    return Mention(
+        start=span.start,
+        end=span.end,
+        surface=span.surface,
+        sentence=span.sentence,
+        place=locality,
+        score=locality.score,
+        decision="locality (approximate)",
+        relation="in",
     )
 
 
@@ -427,7 +495,7 @@ def resolve_spans(
     counter = counter if counter is not None else PassCounter()
     cache_: dict[str, list[Candidate]] = {}
     items: list[_Item] = []
-    unresolved: list[Mention] = []
+    unlisted: list[Span] = []
     demonyms = [s for s in spans if s.kind == "demonym"]
     for span in spans:
         if span.kind != "place":
@@ -440,17 +508,20 @@ def resolve_spans(
         if found and _keep(span, found):
             items.append(_Item(span, found, [c.score for c in found]))
         elif span.cue == "given":  # spans given by the caller are all answered
-            unresolved.append(
-                Mention(span.start, span.end, span.surface, span.sentence, decision="no match")
-            )
+            unlisted.append(span)
     _hierarchy(items, text, counter)
     _proximity(items, counter)
     _country_focus(items, _focus(items, demonyms, country_hint), counter)
     _coherence(items, counter)
     _discourse(items, counter)
     counter["prominence"] += sum(1 for it in items if it.decision == "prominence")
+    if any(span.cue == "given" for span in spans):  # the caller says these are places
+        stray = _strays(items)
+        unlisted.extend(it.span for it in stray)
+        items = [it for it in items if it not in stray]
     mentions = [_mention(it, text) for it in items]
     mentions.extend(_demonym_mention(d, gazetteer) for d in demonyms)
-    mentions.extend(unresolved)
+    placed = sorted(((it.span, it.candidates[it.best()]) for it in items), key=lambda p: p[0].start)
+    mentions.extend(_unlisted_mention(span, text, placed, counter) for span in unlisted)
     mentions.sort(key=lambda m: (m.start, m.end))
     return mentions

@@ -13,6 +13,8 @@ from typing import Any
 
 import pytest
 
+from gazetteer import Gazetteer
+
 
 class NetworkBlockedError(RuntimeError):
     """A test tried to reach a host other than the loopback interface."""
@@ -66,3 +68,10 @@ def _block_network() -> Iterator[None]:
     mp.setattr(socket, "getaddrinfo", _guarded_getaddrinfo)
     yield
     mp.undo()
+
+
+@pytest.fixture(scope="session")
+def gazetteer() -> Iterator[Gazetteer]:
+    """The full index for the installed sources, built once (about 30 s) if needed."""
+    with Gazetteer.open() as gaz:
+        yield gaz

@@ -6,7 +6,6 @@ full gazetteer is built once (about 30 s) into the user cache directory, then re
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
 
@@ -35,13 +34,6 @@ class Parsed(NamedTuple):
 
     text: str
     mentions: list[Mention]
-
-
-@pytest.fixture(scope="session")
-def gazetteer() -> Iterator[Gazetteer]:
-    """The full index for the installed sources, built once if needed."""
-    with Gazetteer.open() as gaz:
-        yield gaz
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,6 @@ Uses the full index, built once (about 30 s) into the user cache directory.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -49,13 +48,6 @@ HOSTILE = {
     "digits": "20 km 3.5 miles 1,000 2024-08-06 12:30" * 50,
     "hyphen-chains": "al-al-al-Baghdad-al-Basra-Al-Anbar-" * 50,
 }
-
-
-@pytest.fixture(scope="session")
-def gazetteer() -> Iterator[Gazetteer]:
-    """The full index for the installed sources, built once if needed."""
-    with Gazetteer.open() as gaz:
-        yield gaz
 
 
 def _check(text: str, mentions: list[Mention]) -> None:

@@ -8,7 +8,6 @@ index uses it, and that US counties are places of their own near their seats.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
 
 import pycountry
 import pytest
@@ -38,12 +37,6 @@ def test_every_country_point_is_inside_its_country() -> None:
         assert -90 <= lat <= 90 and -180 <= lon <= 180, code
         if code in boxes:
             assert any(b.contains(lat, lon) for b in boxes[code]), (code, lat, lon)
-
-
-@pytest.fixture(scope="module")
-def gazetteer() -> Iterator[Gazetteer]:
-    with Gazetteer.open() as gaz:
-        yield gaz
 
 
 @pytest.mark.slow
@@ -86,3 +79,29 @@ def test_a_town_named_like_a_county_stays_the_town(gazetteer: Gazetteer) -> None
         if m.surface == "Plymouth"
     ]
     assert m.place is not None and m.place.feature == "populated_place"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("division", "city"), [("US-NY", "geonames:5128581"), ("BR-SP", None)])
+def test_a_division_is_not_left_on_its_namesake_city(
+    gazetteer: Gazetteer, division: str, city: str | None
+) -> None:
+    # The division list put New York state on Manhattan and São Paulo state on the city.
+    place = gazetteer.get(f"iso3166-2:{division}")
+    assert place is not None
+    namesake = gazetteer.get(city) if city else None
+    if namesake is None:
+        namesake = next(
+            c for c in gazetteer.lookup(place.name, limit=10) if c.feature == "populated_place"
+        )
+    assert geodesic((place.lat, place.lon), (namesake.lat, namesake.lon)).km > 50
+    assert place.population > 1_000_000  # the people of its towns
+
+
+@pytest.mark.slow
+def test_a_municipality_named_like_a_state_ranks_below_the_state(gazetteer: Gazetteer) -> None:
+    # Puerto Rico's municipalities are its first-level divisions; one is called Florida.
+    divisions = [c for c in gazetteer.lookup("Florida", limit=10) if c.feature == "admin1"]
+    assert divisions[0].id == "iso3166-2:US-FL"
+    florida_pr = next(c for c in divisions if c.country == "PR")
+    assert florida_pr.score < divisions[0].score

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from gazetteer import Gazetteer
@@ -23,12 +21,6 @@ def test_every_row_is_a_region_or_natural_feature_of_no_single_country() -> None
         assert place.country == "", place
         assert -90 <= place.lat <= 90 and -180 <= place.lon <= 180
         assert place.source, f"{place.name} says nothing of where its point comes from"
-
-
-@pytest.fixture(scope="module")
-def gazetteer() -> Iterator[Gazetteer]:
-    with Gazetteer.open() as gaz:
-        yield gaz
 
 
 @pytest.mark.slow

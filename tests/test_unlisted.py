@@ -1,0 +1,108 @@
+"""Names the gazetteer does not list, placed by what the report says around them.
+
+The texts are original, written for these tests; they use the full index.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from gazetteer import Gazetteer
+from geomap.geoparse import geoparse
+from geomap.records import Mention
+from geomap.resolve import PASSES, PassCounter
+
+pytestmark = pytest.mark.slow
+
+
+def _spans(text: str, *surfaces: str) -> list[tuple[int, int]]:
+    out = []
+    for surface in surfaces:
+        start = text.index(surface)
+        out.append((start, start + len(surface)))
+    return out
+
+
+def _given(gazetteer: Gazetteer, text: str, *surfaces: str) -> list[Mention]:
+    return geoparse(text, gazetteer=gazetteer, spans=_spans(text, *surfaces))
+
+
+def test_given_spans_in_any_order_read_their_neighbours(gazetteer: Gazetteer) -> None:
+    text = "PARIS, Tenn. - The council met on Monday; the mayor then flew to Lyon."
+    surfaces = ("Lyon", "Tenn.", "PARIS")  # not in text order
+    paris = _given(gazetteer, text, *surfaces)[2]
+    assert paris.place is not None and paris.place.admin1_code == "US-TN"
+    assert paris.decision.startswith("hierarchy")
+
+
+def test_a_name_missing_from_its_parent_is_placed_at_the_parent(gazetteer: Gazetteer) -> None:
+    # The gazetteer has no Holliday in Missouri, only a Holiday in Florida.
+    text = "A grain truck overturned near Holliday, Missouri, on Friday evening."
+    counter = PassCounter()
+    mentions = geoparse(text, gazetteer=gazetteer, counter=counter)
+    holliday = next(m for m in mentions if m.surface == "Holliday")
+    assert holliday.place is not None
+    assert holliday.place.id == "iso3166-2:US-MO"
+    assert holliday.decision == "hierarchy (parent)"
+    assert any("not in the gazetteer under Missouri" in w for w in holliday.place.why)
+    assert counter["hierarchy"] >= 1
+
+
+def test_a_lowercase_description_is_not_a_place_or_a_parent(gazetteer: Gazetteer) -> None:
+    text = "The co-op, based in Linn County in north central Missouri, sells hay."
+    surfaces = [m.surface for m in geoparse(text, gazetteer=gazetteer)]
+    assert "north central" not in surfaces
+    linn = next(m for m in geoparse(text, gazetteer=gazetteer) if m.surface == "Linn County")
+    assert linn.place is not None and linn.place.admin1_code == "US-MO"
+
+
+def test_a_building_is_placed_in_the_town_named_after_it(gazetteer: Gazetteer) -> None:
+    text = "The driver was flown to Mercy General Hospital in Columbia, Missouri."
+    hospital, _town, _state = _given(
+        gazetteer, text, "Mercy General Hospital", "Columbia", "Missouri"
+    )
+    assert hospital.place is not None
+    assert hospital.place.name == "Columbia" and hospital.place.admin1_code == "US-MO"
+    assert hospital.decision == "locality (approximate)"
+    assert hospital.relation == "in"
+    assert hospital.score <= 0.5
+
+
+def test_a_building_is_placed_in_the_last_town_named_before_it(gazetteer: Gazetteer) -> None:
+    text = (
+        "Two men were hurt in a crash on the ring road in Winnipeg on Sunday. "
+        "Police closed the lanes for hours. Both were taken to Red River Memorial Clinic."
+    )
+    _city, clinic = _given(gazetteer, text, "Winnipeg", "Red River Memorial Clinic")
+    assert clinic.place is not None and clinic.place.name == "Winnipeg"
+    assert clinic.decision == "locality (approximate)"
+
+
+def test_other_unknown_names_need_a_locality_close_by(gazetteer: Gazetteer) -> None:
+    close = "Crowds gathered in Lyon, and marchers filled Quai Baldrimont by noon."
+    far = (
+        "Crowds gathered in Lyon on Saturday. The unions said turnout was high. "
+        "Organisers thanked volunteers. Marchers later filled Quai Baldrimont."
+    )
+    _lyon, quai = _given(gazetteer, close, "Lyon", "Quai Baldrimont")
+    assert quai.place is not None and quai.place.name == "Lyon"
+    _lyon, quai = _given(gazetteer, far, "Lyon", "Quai Baldrimont")
+    assert quai.place is None and quai.decision == "no match"
+
+
+def test_a_lone_foreign_small_town_yields_to_the_reports_locality(
+    gazetteer: Gazetteer,
+) -> None:
+    # "Haram" is also a town of 9,000 in Norway; nothing else in this report is there.
+    text = (
+        "Police in Cairo said the protest began in Giza on Friday, near Haram, "
+        "before it moved on toward Alexandria."
+    )
+    mentions = _given(gazetteer, text, "Cairo", "Giza", "Haram", "Alexandria")
+    haram = mentions[2]
+    assert haram.place is not None and haram.place.country == "EG"
+    assert haram.decision == "locality (approximate)"
+
+
+def test_the_locality_fallback_is_a_named_pass() -> None:
+    assert "locality" in PASSES
