@@ -34,6 +34,7 @@ __all__ = [
     "default_cache_dir",
     "feature_prominence",
     "index_path",
+    "landmarks_path",
     "overlay_path",
     "prominence",
     "sources_hash",
@@ -120,6 +121,12 @@ def regions_path() -> Path:
     return Path(str(resources.files("gazetteer"))) / "data" / "regions.csv"
 
 
+def landmarks_path() -> Path:
+    """Seats of government and landmarks news names as places ("White House", "Kremlin")
+    shipped with the package: the installed sources list towns, not buildings."""
+    return Path(str(resources.files("gazetteer"))) / "data" / "landmarks.csv"
+
+
 def aliases_path() -> Path:
     """Short forms of countries shipped with the package ("U.S.", "UK", "UAE")."""
     return Path(str(resources.files("gazetteer"))) / "data" / "aliases.csv"
@@ -137,7 +144,7 @@ def default_cache_dir() -> Path:
 
 def _curated_files(overlay: Path | None = None) -> tuple[Path, ...]:
     """The package's curated places files, applied over the sources in this order."""
-    return (overlay or overlay_path(), regions_path(), aliases_path())
+    return (overlay or overlay_path(), regions_path(), landmarks_path(), aliases_path())
 
 
 def sources_hash(overlay: Path | None = None) -> str:

@@ -5,11 +5,12 @@ Two fallbacks for the resolution stage, both marked as approximate in the mentio
 - ``in_parent``: a name with an explicit parent whose readings all lie outside that parent
   ("Holliday, Missouri", where the gazetteer knows only Holiday, Florida) is placed at the
   parent, not at a namesake elsewhere;
-- ``in_locality``: a span the caller gave that the gazetteer cannot read at all ("Thomas
-  Memorial Hospital", "Stoke Newington") is placed at the locality the report puts it in:
-  the place named right after it ("University Hospital in Columbia"), else, for a building
-  or street, the last town or district named before it, and for any other name, one named
-  in its own sentence or the one before.
+- ``in_locality``: a span the caller gave that the gazetteer cannot read ("Thomas Memorial
+  Hospital", "Stoke Newington"), or reads only as a small town abroad, is placed at the
+  locality the report puts it in: the place named right after it ("University Hospital in
+  Columbia", "the Coptic Orthodox Church of Alexandria"), else, for a building or street,
+  the last town or district named before it, and for any other name, one named in its own
+  sentence or the one before.
 """
 
 from __future__ import annotations
@@ -29,11 +30,12 @@ FACILITY_WORDS = frozenset(
     """hospital clinic infirmary church cathedral chapel mosque temple synagogue shrine
     monastery university college school academy institute stadium stade arena museum
     gallery library theatre theater park garden gardens street avenue road boulevard square
-    plaza bridge station market bazaar mall hotel prison jail embassy consulate palace
-    tower centre center hall building courthouse memorial cemetery zoo port harbour harbor
-    pier terminal campus barracks""".split()
+    crescent lane terrace plaza bridge station market bazaar mall hotel prison jail embassy
+    consulate palace tower centre center hall building courthouse memorial cemetery zoo port
+    harbour harbor pier terminal campus barracks""".split()
 )
 _WORD = re.compile(r"[A-Za-z]+")
+_OF = re.compile(r"^\s+of\s+(?:the\s+)?$")  # "the Coptic Orthodox Church of Alexandria"
 _NOT_A_LOCALITY = ("continent", "country", "region", "admin1")
 
 
@@ -62,7 +64,8 @@ def in_locality(
     ``placed`` is the document's resolved place spans with their readings, in text order.
     """
     after = [(s, c) for s, c in placed if s.start >= span.end]
-    if after and parent_gap.match(text[span.end : after[0][0].start]):
+    gap = text[span.end : after[0][0].start] if after else ""
+    if after and (parent_gap.match(gap) or _OF.match(gap)):
         s, c = after[0]
         reason = f"{span.surface!r} is not in the gazetteer: placed in {c.name}, named after it"
         return _approximate(c, reason, 0.5)

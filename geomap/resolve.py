@@ -41,7 +41,7 @@ from itertools import pairwise
 
 from gazetteer import Candidate, Gazetteer
 from gazetteer.build import feature_prominence
-from gazetteer.normalize import normalize_name, parse_name
+from gazetteer.normalize import fold, normalize_name, parse_name
 from geomap._unlisted import in_locality, in_parent
 from geomap.recognize import Span
 from geomap.records import Mention
@@ -62,6 +62,8 @@ PASSES: dict[str, str] = {
 }
 
 _CANDIDATES = 25
+_W_CURATED = 0.15  # a listed place's lead over namesakes in the first ranking
+_CURATED_PROMINENCE = 0.2  # ... and in the prominence the recognition rules ask of a name
 _COUNTY_SCORE = 0.85  # a county of this name exists: as good as a division named so
 _W_FOCUS = 0.35
 _W_ADMIN1_FOCUS = 0.15
@@ -77,25 +79,34 @@ _W_NAMED_COUNTRY = 0.1  # "in France ... Paris": a country the text names, howev
 _W_LOCAL_COUNTRY = 0.1  # ... more when named in the mention's sentence or the one before
 _NEAR_DEGREES = 2.0  # "near" for coherence: about 200 km
 _CONFIDENT_MARGIN = 0.15
+_CUED_VOTES = 3.0  # in "one name, one place", a mention placed by a parent or a title
 _MIN_PROMINENCE = 0.3  # weaker readings need a cue to count
 _COMMON_PROMINENCE = 0.85  # a common word opening a sentence must name a place this prominent
 _COMMON_MIDSENTENCE = 0.65  # ... and a capitalised common word inside a sentence
 _COUNTRY_PROMINENCE = 0.95
 _AMBIGUOUS_MARGIN = 0.05
 _STRAY_PROMINENCE = 0.65  # a town of about 30,000 people or fewer
-_STRAY_CONTEXT = 3  # other names placed elsewhere before a lone foreign town is doubted
+_STRAY_CONTEXT = 2  # other names placed elsewhere before a lone foreign town is doubted
 _RELATION = re.compile(
     r"(?:(?P<distance>\d+(?:[.,]\d+)?\s*(?:km|kilometers|kilometres|miles|mi)\s+)?"
     r"(?P<direction>(?:north|south)(?:-?(?:east|west))?|east|west|northeast|northwest|"
     r"southeast|southwest)\s+of\s+(?:the\s+)?)$",
     re.IGNORECASE,
 )
-_PARENT_GAP = re.compile(r"^(?:,\s*(?:in\s+(?:the\s+)?)?|\s+in\s+(?:the\s+)?|\s*\(\s*)$")
-# Words right after a name that make it a division: "New York Gov.", "Kentucky State Police".
+_STANDALONE = re.compile(r"^\s*(?:\(|[-\u2013\u2014]|\n)")  # "WASHINGTON (AP)", "PARIS -"
+_W_DATELINE = 0.3
+_DATELINE_POPULATION = 100_000
+_PARENT_GAP = re.compile(  # "Hit, in Anbar", "Maoxian county in Sichuan", "Erbil (Kurdistan"
+    r"^(?:\s+(?:county|district|city|town|village|province|governorate|region))?"
+    r"(?:,\s*(?:in\s+(?:the\s+)?)?|\s+in\s+(?:the\s+)?|\s*\(\s*)$"
+)
+# Words right after a name that make it a division: "New York Gov.", "Kentucky State Police",
+# "the Quebec government", "Quebec Health Minister".
 _DIVISION_TITLE = re.compile(
     r"^\s+(?:Gov\b|Governor|Premier|Lt\. Gov|State\s+(?:Police|Patrol|Senate|Legislature|"
     r"University|Department)|Legislature|Attorney General|Sen\b|Senator|Rep\b|"
-    r"Republican|Democrat|provincial|state\b)"
+    r"Republican|Democrat|provincial|state\b|government\b|"
+    r"(?:[A-Z][a-z]+\s+){0,2}Minist(?:er|ry)\b)"
 )
 _BROAD = ("continent", "country", "region", "admin1")
 
@@ -122,8 +133,14 @@ class _Item:
         return top[0] - top[1]
 
 
+def _curated(c: Candidate) -> float:
+    """Places someone chose to list (the overlays, users' files) over namesakes: the White
+    House over Casablanca, whose name translates as much."""
+    return _W_CURATED if c.id.startswith(("overlay:", "user:")) else 0.0
+
+
 def _prominence(c: Candidate) -> float:
-    curated = 0.2 if c.id.startswith(("overlay:", "user:")) else 0.0
+    curated = _CURATED_PROMINENCE if c.id.startswith(("overlay:", "user:")) else 0.0
     return feature_prominence(c.feature, c.population) + curated
 
 
@@ -247,7 +264,22 @@ def _rescore(it: _Item, bonus: list[float], name: str, counter: PassCounter) -> 
         counter[name] += 1
 
 
+def _dateline(it: _Item, text: str) -> None:
+    """A dateline standing alone ("WASHINGTON (AP) -") names a city big enough to need no
+    qualifier: agencies add the state or country to any other ("WASHINGTON, N.C.")."""
+    if not (it.span.surface.isupper() and not text[: it.span.start].strip()):
+        return
+    if _STANDALONE.match(text[it.span.end : it.span.end + 4]):
+        surface = fold(it.span.surface)
+        for k, c in enumerate(it.candidates):  # by its own name: not Hong Kong for "VICTORIA"
+            city = c.feature == "populated_place" and c.population >= _DATELINE_POPULATION
+            if city and fold(c.name) == surface:
+                it.scores[k] += _W_DATELINE
+
+
 def _hierarchy(items: list[_Item], text: str, counter: PassCounter) -> None:
+    if items:
+        _dateline(items[0], text)
     for it in items:  # "New York Gov. Mario Cuomo": the state, not the city
         if _DIVISION_TITLE.match(text[it.span.end : it.span.end + 30]):
             bonus = [_W_TITLE if c.feature in ("admin1", "region") else 0.0 for c in it.candidates]
@@ -269,6 +301,17 @@ def _hierarchy(items: list[_Item], text: str, counter: PassCounter) -> None:
         bonus = [_W_HIERARCHY if inside(c) else 0.0 for c in a.candidates]
         if any(bonus):
             _rescore(a, bonus, "hierarchy", counter)
+            child = a.candidates[a.best()]  # "Bronx, New York": the parent is the state
+            up = [
+                _W_HIERARCHY
+                if c in parents
+                and fold(c.matched) == fold(b.span.surface)  # not "Quebec City"
+                and c.country == child.country
+                and (c.feature == "country" or c.admin1_code == child.admin1_code)
+                else 0.0
+                for c in b.candidates
+            ]
+            _rescore(b, up, "hierarchy", counter)
             continue
         parent = b.candidates[b.best()]
         if (
@@ -380,9 +423,10 @@ def _discourse(items: list[_Item], counter: PassCounter) -> None:
         if len(group) < 2:
             continue
         support: _Weights = defaultdict(float)
-        for it in group:
+        for it in group:  # a mention an explicit parent or title placed counts for more
             best = it.best()
-            support[it.candidates[best].id] += it.scores[best]
+            cued = _CUED_VOTES if it.decision.startswith("hierarchy") else 1.0
+            support[it.candidates[best].id] += it.scores[best] * cued
         winner = max(support, key=support.__getitem__)
         for it in group:
             ids = [c.id for c in it.candidates]
@@ -506,7 +550,7 @@ def resolve_spans(
         if not found and span.cue == "given":  # "North London", "Vancouver Art Gallery"
             span, found = _built_on(span, gazetteer)
         if found and _keep(span, found):
-            items.append(_Item(span, found, [c.score for c in found]))
+            items.append(_Item(span, found, [c.score + _curated(c) for c in found]))
         elif span.cue == "given":  # spans given by the caller are all answered
             unlisted.append(span)
     _hierarchy(items, text, counter)

@@ -17,7 +17,7 @@ import pytest
 
 from gazetteer import build
 from gazetteer._errors import GazetteerError, GazetteerNotBuiltError, PlacesFileError
-from gazetteer.build import build_index, index_path, regions_path, sources_hash
+from gazetteer.build import build_index, index_path, landmarks_path, regions_path, sources_hash
 from gazetteer.lookup import MAX_NAME_LENGTH, Gazetteer
 from gazetteer.places_file import COLUMNS
 from gazetteer.records import Place
@@ -138,7 +138,11 @@ def _user_file(tmp_path: Path, *rows: str) -> Path:
 
 # --------------------------------------------------------------------------- build
 
-N_REGIONS = len(regions_path().read_text(encoding="utf-8").strip().splitlines()) - 1
+# the rows of the package's curated files the small index is built with besides PLACES
+N_CURATED = sum(
+    len(path.read_text(encoding="utf-8").strip().splitlines()) - 1
+    for path in (regions_path(), landmarks_path())
+)
 
 
 def test_index_opens_and_is_complete(small_index: Path, small_sources: Path) -> None:
@@ -147,11 +151,11 @@ def test_index_opens_and_is_complete(small_index: Path, small_sources: Path) -> 
         assert gaz.meta["build_version"] == build.BUILD_VERSION
         assert gaz.meta["sources_hash"] == sources_hash(small_sources)
         # the overlay's base, and the world regions shipped with the package
-        assert int(gaz.meta["places"]) == len(PLACES) + 1 + N_REGIONS
+        assert int(gaz.meta["places"]) == len(PLACES) + 1 + N_CURATED
         info = gaz.info()
-    assert info["places"] == len(PLACES) + 1 + N_REGIONS
+    assert info["places"] == len(PLACES) + 1 + N_CURATED
     assert info["by_feature"]["military_base"] == 1
-    assert info["by_source"] == {"test": len(PLACES), "overlay": 1 + N_REGIONS}
+    assert info["by_source"] == {"test": len(PLACES), "overlay": 1 + N_CURATED}
     assert info["size_bytes"] == small_index.stat().st_size
     assert info["user_places_files"] == []
 

@@ -106,3 +106,64 @@ def test_a_lone_foreign_small_town_yields_to_the_reports_locality(
 
 def test_the_locality_fallback_is_a_named_pass() -> None:
     assert "locality" in PASSES
+
+
+def test_a_standalone_dateline_is_a_city_that_needs_no_qualifier(gazetteer: Gazetteer) -> None:
+    # A North Carolina story datelined WASHINGTON is filed from the capital, not from the
+    # North Carolina town of that name.
+    text = (
+        "WASHINGTON (AP) - Lawmakers from North Carolina asked for storm aid on Tuesday, "
+        "and the governor said crews were still clearing roads."
+    )
+    washington = _given(gazetteer, text, "WASHINGTON", "North Carolina")[0]
+    assert washington.place is not None and washington.place.admin1_code == "US-DC"
+    qualified = "WASHINGTON, N.C. - The town council met on Tuesday."
+    washington = _given(gazetteer, qualified, "WASHINGTON", "N.C.")[0]
+    assert washington.place is not None and washington.place.admin1_code == "US-NC"
+
+
+def test_the_parent_in_a_hierarchy_is_read_as_the_division(gazetteer: Gazetteer) -> None:
+    text = "He trained at a clinic in Bronx, New York, before moving south."
+    _bronx, new_york = _given(gazetteer, text, "Bronx", "New York")
+    assert new_york.place is not None and new_york.place.feature == "admin1"
+    listed = "The tour stops in Montreal, Quebec City and Halifax."
+    quebec_city = _given(gazetteer, listed, "Montreal", "Quebec City", "Halifax")[1]
+    assert quebec_city.place is not None and quebec_city.place.feature == "populated_place"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Talks with the Quebec government resumed, officials in Montreal said.",
+        "Quebec Health Minister Ana Roy said clinics in Montreal would stay open.",
+    ],
+)
+def test_a_government_or_minister_after_a_name_points_at_the_division(
+    gazetteer: Gazetteer, text: str
+) -> None:
+    (quebec,) = [m for m in geoparse(text, gazetteer=gazetteer) if m.surface == "Quebec"]
+    assert quebec.place is not None and quebec.place.feature == "admin1"
+
+
+def test_a_generic_word_may_sit_between_a_name_and_its_parent(gazetteer: Gazetteer) -> None:
+    text = "Rescuers reached Lixian county in Sichuan province on Saturday."
+    lixian, _sichuan = _given(gazetteer, text, "Lixian", "Sichuan")
+    assert lixian.place is not None and lixian.place.admin1_code == "CN-SC"
+
+
+def test_a_building_of_a_city_is_placed_in_that_city(gazetteer: Gazetteer) -> None:
+    text = "Pilgrims filled the Greek Orthodox Patriarchate of Alexandria on Sunday."
+    church, city = _given(gazetteer, text, "Greek Orthodox Patriarchate", "Alexandria")
+    assert city.place is not None and church.place is not None
+    assert church.place.id == city.place.id
+
+
+def test_a_street_is_placed_in_the_last_district_named(gazetteer: Gazetteer) -> None:
+    text = (
+        "Volunteers in Edmonton and Enfield planted trees on Saturday. The council thanked "
+        "them. Next spring they will plant bulbs along the Crescent, organisers said."
+    )
+    mentions = _given(gazetteer, text, "Edmonton", "Enfield", "Crescent")
+    crescent = mentions[2]
+    assert crescent.place is not None and crescent.place.country == "GB"
+    assert crescent.decision == "locality (approximate)"
