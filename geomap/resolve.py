@@ -267,7 +267,8 @@ def _rescore(it: _Item, bonus: list[float], name: str, counter: PassCounter) -> 
 def _dateline(it: _Item, text: str) -> None:
     """A dateline standing alone ("WASHINGTON (AP) -") names a city big enough to need no
     qualifier: agencies add the state or country to any other ("WASHINGTON, N.C.")."""
-    if not (it.span.surface.isupper() and not text[: it.span.start].strip()):
+    line_start = text.rfind("\n", 0, it.span.start) + 1
+    if not (it.span.surface.isupper() and not text[line_start : it.span.start].strip()):
         return
     if _STANDALONE.match(text[it.span.end : it.span.end + 4]):
         surface = fold(it.span.surface)
@@ -278,8 +279,8 @@ def _dateline(it: _Item, text: str) -> None:
 
 
 def _hierarchy(items: list[_Item], text: str, counter: PassCounter) -> None:
-    if items:
-        _dateline(items[0], text)
+    for it in items:
+        _dateline(it, text)
     for it in items:  # "New York Gov. Mario Cuomo": the state, not the city
         if _DIVISION_TITLE.match(text[it.span.end : it.span.end + 30]):
             bonus = [_W_TITLE if c.feature in ("admin1", "region") else 0.0 for c in it.candidates]
@@ -417,24 +418,32 @@ def _coherence(items: list[_Item], counter: PassCounter) -> None:
 
 def _discourse(items: list[_Item], counter: PassCounter) -> None:
     groups: dict[tuple[str, str | None], list[_Item]] = defaultdict(list)
-    for it in items:  # "Basra province" and "Basra" are different names
-        groups[(it.span.key, parse_name(it.span.lookup or it.span.surface)[1])].append(it)
+    for it in items:  # "Basra province" and "Basra" are different names; "Ont." is its place
+        key = it.span.key or it.span.place_id or it.span.surface
+        groups[(key, parse_name(it.span.lookup or it.span.surface)[1])].append(it)
     for group in groups.values():
         if len(group) < 2:
             continue
         support: _Weights = defaultdict(float)
+        chosen: dict[str, Candidate] = {}
         for it in group:  # a mention an explicit parent or title placed counts for more
             best = it.best()
             cued = _CUED_VOTES if it.decision.startswith("hierarchy") else 1.0
             support[it.candidates[best].id] += it.scores[best] * cued
+            chosen[it.candidates[best].id] = it.candidates[best]
         winner = max(support, key=support.__getitem__)
         for it in group:
             ids = [c.id for c in it.candidates]
-            if winner in ids and ids[it.best()] != winner:
-                k = ids.index(winner)
-                it.scores[k] = max(it.scores) + 0.01
-                it.decision = "discourse"
-                counter["discourse"] += 1
+            if ids[it.best()] == winner:
+                continue
+            if winner not in ids:  # the parent "Holliday, Missouri" was placed at
+                it.candidates = [*it.candidates, chosen[winner]]
+                it.scores = [*it.scores, 0.0]
+                ids.append(winner)
+            k = ids.index(winner)
+            it.scores[k] = max(it.scores) + 0.01
+            it.decision = "discourse"
+            counter["discourse"] += 1
 
 
 def _strays(items: list[_Item]) -> list[_Item]:

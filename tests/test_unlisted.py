@@ -167,3 +167,22 @@ def test_a_street_is_placed_in_the_last_district_named(gazetteer: Gazetteer) -> 
     crescent = mentions[2]
     assert crescent.place is not None and crescent.place.country == "GB"
     assert crescent.decision == "locality (approximate)"
+
+
+def test_later_mentions_follow_a_name_placed_at_its_parent(gazetteer: Gazetteer) -> None:
+    text = (
+        "A grain truck overturned near Holliday, Missouri, on Friday. "
+        "The road into Holliday stayed closed until the evening."
+    )
+    first, later = [m for m in geoparse(text, gazetteer=gazetteer) if m.surface == "Holliday"]
+    assert first.place is not None and later.place is not None
+    assert later.place.id == first.place.id == "iso3166-2:US-MO"
+
+
+def test_a_dateline_after_a_headline_is_still_a_dateline(gazetteer: Gazetteer) -> None:
+    text = (
+        "Storm aid sought\n\nWASHINGTON (AP) - Lawmakers from North Carolina asked for "
+        "storm aid on Tuesday."
+    )
+    washington = _given(gazetteer, text, "WASHINGTON", "North Carolina")[0]
+    assert washington.place is not None and washington.place.admin1_code == "US-DC"
