@@ -53,20 +53,20 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 def tokenize(text: str, sentences: list[tuple[int, int]] | None = None) -> list[Token]:
     """The words of ``text`` with offsets, each marked when it opens a sentence."""
     sentences = sentences if sentences is not None else sentence_spans(text)
+    matches = list(_TOKEN.finditer(text))
+    positions = [m.start() for m in matches]
     firsts = set()
-    positions = [m.start() for m in _TOKEN.finditer(text)]
     for s, _ in sentences:  # the first word at or after each sentence start opens it
         k = bisect.bisect_left(positions, s)
         if k < len(positions):
             firsts.add(positions[k])
-    return [
-        Token(
-            m.start(),
-            m.end(),
-            w,
-            m.start() in firsts,
-            w[0].isupper() or "\u0600" <= w[0] <= "\u06ff",
-        )
-        for m in _TOKEN.finditer(text)
-        for w in (m.group(),)
-    ]
+    # The geoparser's hottest loop: tuples made directly, without NamedTuple's keyword
+    # handling, are the same Tokens at about half the cost.
+    make = tuple.__new__
+    tokens = []
+    for m in matches:
+        word, start = m.group(), m.start()
+        first = word[0]
+        capital = first.isupper() or "\u0600" <= first <= "\u06ff"  # Arabic script counts
+        tokens.append(make(Token, (start, m.end(), word, start in firsts, capital)))
+    return tokens
