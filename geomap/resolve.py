@@ -8,7 +8,9 @@ winner, and the mention records which one decided:
    "Glasgow, Ky.") keeps the candidates inside it, and when none is ("Holliday, Missouri",
    where the gazetteer knows only Holiday, Florida) the name is placed at the parent; a
    title or institution right after the name ("New York Gov.", "Kentucky State Police")
-   points at a division;
+   points at a division; names listed with a division ("New South Wales, Western
+   Australia and Queensland") lean to divisions of its country; a standalone dateline
+   ("WASHINGTON (AP)") is a city that needs no qualifier;
 2. ``proximity``: readings of different names that lie within a few kilometres of each
    other ("Edmonton" and "Enfield", both in north London) support each other, chosen or
    not: two names rarely share a neighbourhood by chance;
@@ -95,6 +97,8 @@ _RELATION = re.compile(
 )
 _STANDALONE = re.compile(r"^\s*(?:\(|[-\u2013\u2014]|\n)")  # "WASHINGTON (AP)", "PARIS -"
 _W_DATELINE = 0.3
+_W_SIBLING = 0.3
+_LIST_GAP = re.compile(r"^(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)$")
 _DATELINE_POPULATION = 100_000
 _PARENT_GAP = re.compile(  # "Hit, in Anbar", "Maoxian county in Sichuan", "Erbil (Kurdistan"
     r"^(?:\s+(?:county|district|city|town|village|province|governorate|region))?"
@@ -278,9 +282,28 @@ def _dateline(it: _Item, text: str) -> None:
                 it.scores[k] += _W_DATELINE
 
 
+def _siblings(items: list[_Item], text: str, counter: PassCounter) -> None:
+    """Names listed together are alike: in "New South Wales, Western Australia and
+    Queensland" the last is the Australian state, not the hamlet in Alberta."""
+    for a, b in pairwise(items):
+        if not _LIST_GAP.match(text[a.span.end : b.span.start]):
+            continue
+        for it, other in ((a, b), (b, a)):
+            top = other.candidates[other.best()]
+            if top.feature != "admin1" or other.margin() <= _CONFIDENT_MARGIN:
+                continue
+            bonus = [
+                _W_SIBLING if c.feature == "admin1" and c.country == top.country else 0.0
+                for c in it.candidates
+            ]
+            if any(bonus):
+                _rescore(it, bonus, "hierarchy", counter)
+
+
 def _hierarchy(items: list[_Item], text: str, counter: PassCounter) -> None:
     for it in items:
         _dateline(it, text)
+    _siblings(items, text, counter)
     for it in items:  # "New York Gov. Mario Cuomo": the state, not the city
         if _DIVISION_TITLE.match(text[it.span.end : it.span.end + 30]):
             bonus = [_W_TITLE if c.feature in ("admin1", "region") else 0.0 for c in it.candidates]

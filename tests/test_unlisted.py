@@ -182,3 +182,14 @@ def test_later_mentions_follow_a_name_placed_at_its_parent(gazetteer: Gazetteer)
     first, later = [m for m in geoparse(text, gazetteer=gazetteer) if m.surface == "Holliday"]
     assert first.place is not None and later.place is not None
     assert later.place.id == first.place.id == "iso3166-2:US-MO"
+
+
+def test_names_listed_together_are_alike(gazetteer: Gazetteer) -> None:
+    # Alone, in a report about Alberta, "Queensland" could be the Alberta hamlet; listed
+    # with two Australian states it is the third.
+    text = (
+        "Officials in Edmonton and Calgary said Alberta would follow New South Wales, "
+        "Western Australia and Queensland, which already run such schemes."
+    )
+    (queensland,) = [m for m in geoparse(text, gazetteer=gazetteer) if m.surface == "Queensland"]
+    assert queensland.place is not None and queensland.place.id == "iso3166-2:AU-QLD"
