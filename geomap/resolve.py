@@ -113,6 +113,11 @@ _DIVISION_TITLE = re.compile(
     r"(?:[A-Z][a-z]+\s+){0,2}Minist(?:er|ry)\b)"
 )
 _BROAD = ("continent", "country", "region", "admin1")
+_OF_AN_OFFICE = re.compile(
+    r"\b(?:Department|Ministry|Minister|Secretary|Secretariat|Office|Bureau|Division)"
+    r"\s+of\s+(?:the\s+)?$"
+)
+_A_LEADERS_TERM = re.compile(r"^(?:'s)?\s+(?:administration|presidency)\b")
 
 
 class PassCounter(Counter[str]):
@@ -148,10 +153,14 @@ def _prominence(c: Candidate) -> float:
     return feature_prominence(c.feature, c.population) + curated
 
 
-def _keep(span: Span, candidates: list[Candidate]) -> bool:
+def _keep(span: Span, candidates: list[Candidate], text: str) -> bool:
     """Recognition rules that need the candidates: obscure readings and common words."""
     if span.place_id or span.cue == "given":
         return True
+    office = _OF_AN_OFFICE.search(text[max(0, span.start - 40) : span.start])
+    if office or _A_LEADERS_TERM.match(text[span.end : span.end + 20]):
+        # "the Department of Justice", "Fish and Wildlife", "the Obama administration"
+        return any(c.feature in ("country", "admin1") for c in candidates)
     if span.surface.islower():  # "north central Missouri" describes; "the western desert"
         return any(c.id.startswith(("overlay:", "user:")) for c in candidates)
     best = max(_prominence(c) for c in candidates)
@@ -339,7 +348,7 @@ def _hierarchy(items: list[_Item], text: str, counter: PassCounter) -> None:
             continue
         parent = b.candidates[b.best()]
         if (
-            parent.feature in ("admin1", "country")
+            parent.feature == "admin1"  # "According to Conrad, South Africa ..." is no parent
             and not b.span.surface.islower()
             and a.candidates[a.best()].feature not in _BROAD
         ):
@@ -581,7 +590,7 @@ def resolve_spans(
             found = cache_[span.lookup or span.surface] = _candidates(span, gazetteer)
         if not found and span.cue == "given":  # "North London", "Vancouver Art Gallery"
             span, found = _built_on(span, gazetteer)
-        if found and _keep(span, found):
+        if found and _keep(span, found, text):
             items.append(_Item(span, found, [c.score + _curated(c) for c in found]))
         elif span.cue == "given":  # spans given by the caller are all answered
             unlisted.append(span)

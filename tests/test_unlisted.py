@@ -193,3 +193,23 @@ def test_names_listed_together_are_alike(gazetteer: Gazetteer) -> None:
     )
     (queensland,) = [m for m in geoparse(text, gazetteer=gazetteer) if m.surface == "Queensland"]
     assert queensland.place is not None and queensland.place.id == "iso3166-2:AU-QLD"
+
+
+@pytest.mark.parametrize(
+    ("text", "not_a_place"),
+    [
+        ("The Kentucky Department of Fish and Wildlife closed the lake.", "Fish"),
+        ("Prosecutors at the Department of Justice filed the charges.", "Justice"),
+        ("Rules issued under the Obama administration were withdrawn.", "Obama"),
+    ],
+)
+def test_portfolios_and_leaders_terms_are_not_places(
+    gazetteer: Gazetteer, text: str, not_a_place: str
+) -> None:
+    assert not_a_place not in [m.surface for m in geoparse(text, gazetteer=gazetteer)]
+
+
+def test_a_country_after_a_name_and_a_comma_is_not_its_parent(gazetteer: Gazetteer) -> None:
+    text = "According to Conrad, South Africa now ships more citrus to Asia."
+    conrad = [m for m in geoparse(text, gazetteer=gazetteer) if m.surface == "Conrad"]
+    assert all(m.place is None or m.place.country != "ZA" for m in conrad)
