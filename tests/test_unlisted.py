@@ -213,3 +213,13 @@ def test_a_country_after_a_name_and_a_comma_is_not_its_parent(gazetteer: Gazette
     text = "According to Conrad, South Africa now ships more citrus to Asia."
     conrad = [m for m in geoparse(text, gazetteer=gazetteer) if m.surface == "Conrad"]
     assert all(m.place is None or m.place.country != "ZA" for m in conrad)
+
+
+def test_news_agencies_named_like_places_are_not_places(gazetteer: Gazetteer) -> None:
+    text = (
+        "The blast was heard across Shiraz, the state news agency IRNA reported, and "
+        "Al-Ahram said the talks in Cairo would go on."
+    )
+    surfaces = [m.surface for m in geoparse(text, gazetteer=gazetteer)]
+    assert "IRNA" not in surfaces and "Al-Ahram" not in surfaces
+    assert "Shiraz" in surfaces and "Cairo" in surfaces
