@@ -20,7 +20,11 @@ are then filtered by rules that need no model:
   followed by an article-led surname ("Haider Al-Lami"); their surnames are people's
   names all through the text ("Al-Lami said");
 - organisations: a span inside a known actor's name (``geomap/data/actors.txt``:
-  "Islamic Resistance in Iraq", "The National") is not a place.
+  "Islamic Resistance in Iraq", "The National", "IRNA") is not a place, nor is a portfolio
+  ("Department of Justice") or a leader's term ("the Obama administration"), which the
+  resolver checks;
+- streets: a name right before "Street", "Road", "Avenue" ... is a street's ("Hertford
+  Road" is in London, not in Hertford), unless the whole is a known name ("Wall Street").
 
 Demonyms and adjectives ("Iraqi", "Syrians") are found from ``geomap/data/demonyms.csv``,
 and postal abbreviations with their period ("Ky.", "B.C.") from
@@ -63,6 +67,7 @@ _TITLES = frozenset(
 )
 
 # Words that follow a given name in a place's name, not a surname: "Victoria Park".
+_STREET_WORDS = frozenset("Street Road Avenue Lane Boulevard Drive Terrace Crescent".split())
 _PLACE_WORDS = frozenset(
     "park parks valley street road avenue boulevard river lake lakes falls spring springs "
     "city county island islands bay harbour harbor hill hills mountain mountains mount beach "
@@ -404,6 +409,9 @@ class Recognizer:
             return None  # "Air Base" alone names nothing
         if self._in_hyphenated_name(tokens, i, j, text):
             return None  # part of a longer hyphenated name: "Wal-Mart", "Coca-Cola"
+        after = tokens[j + 1] if j + 1 < len(tokens) else None
+        if after and after.value in _STREET_WORDS and text[tokens[j].end : after.start] == " ":
+            return None  # a street named after a place is not in it: "Hertford Road", London
         letters = surface.replace(".", "")
         if letters.isupper() and len(letters) <= 3 and surface not in self._capitals:
             return None

@@ -223,3 +223,11 @@ def test_news_agencies_named_like_places_are_not_places(gazetteer: Gazetteer) ->
     surfaces = [m.surface for m in geoparse(text, gazetteer=gazetteer)]
     assert "IRNA" not in surfaces and "Al-Ahram" not in surfaces
     assert "Shiraz" in surfaces and "Cairo" in surfaces
+
+
+def test_a_street_named_after_a_town_is_not_the_town(gazetteer: Gazetteer) -> None:
+    text = "Volunteers cleared litter from Hertford Road and Dufferin Street in the morning."
+    surfaces = [m.surface for m in geoparse(text, gazetteer=gazetteer)]
+    assert "Hertford" not in surfaces and "Dufferin" not in surfaces
+    (wall,) = [m for m in geoparse("Shares fell on Wall Street.", gazetteer=gazetteer)]
+    assert wall.place is not None and wall.place.id == "overlay:wall-street"
