@@ -18,7 +18,9 @@ are then filtered by rules that need no model:
 - people: a given name (``gender-guesser``'s list of 60,000 names) or a title ("Col.",
   "President") followed by capitalised words is a person, and so is a capitalised word
   followed by an article-led surname ("Haider Al-Lami"); their surnames are people's
-  names all through the text ("Al-Lami said");
+  names all through the text ("Al-Lami said"), and their first names are marked, so the
+  resolver drops one read as a place nothing else in the report supports ("Georgia
+  Stevens ... Georgia began skating");
 - organisations: a span inside a known actor's name (``geomap/data/actors.txt``:
   "Islamic Resistance in Iraq", "The National", "IRNA") is not a place, nor is a portfolio
   ("Department of Justice") or a leader's term ("the Obama administration"), which the
@@ -36,7 +38,7 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 
@@ -106,6 +108,7 @@ class Span:
     cue: str = ""  # the cue word right before, lowercased
     common_word: bool = False  # one word that is also a common English word
     in_name: bool = False  # ... next to capitalised words: "Rose Garden", "Environment Canada"
+    first_name: bool = False  # the first name of a person named in full in the same text
     lookup: str = ""  # the text to look up when it differs from the surface ("Babel province")
 
 
@@ -338,6 +341,7 @@ class Recognizer:
         sentence_of = _SentenceOf(sentences)
         spans: list[Span] = []
         surnames: set[str] = set()
+        first_names: set[str] = set()  # "Georgia Stevens ... Georgia began skating"
         i = 0
         n = len(tokens)
         while i < n:
@@ -351,6 +355,9 @@ class Recognizer:
             if person >= 0:
                 first = i + 1 if tokens[i].value.lower() in _TITLES else i
                 surnames.update(self._fold(tokens[k].value) for k in range(first + 1, person + 1))
+                rest = [tokens[k].value for k in range(first + 1, person + 1)]
+                if rest and first == i and not any(w.lower() in common_words() for w in rest):
+                    first_names.add(self._fold(tokens[first].value))  # not "France Football"
                 if person > first and tokens[first + 1].value.lower() in _LEADING_ARTICLES:
                     surnames.add(self._fold(text[tokens[first + 1].start : tokens[person].end]))
                 i = person + 1
@@ -363,7 +370,13 @@ class Recognizer:
                 spans.append(span)
             i = end + 1
         # A name once seen as a person's is a person's all through the text.
-        return [s for s in spans if s.kind != "place" or self._fold(s.surface) not in surnames]
+        out = []
+        for s in spans:
+            folded = self._fold(s.surface) if s.kind == "place" else ""
+            if folded in surnames:
+                continue
+            out.append(replace(s, first_name=True) if folded in first_names else s)
+        return out
 
     def _span_at(
         self, tokens: list[Token], i: int, text: str, sentence_of: _SentenceOf

@@ -478,6 +478,25 @@ def _discourse(items: list[_Item], counter: PassCounter) -> None:
             counter["discourse"] += 1
 
 
+def _without_first_names(items: list[_Item], demonyms: set[str]) -> list[_Item]:
+    """Drop a person's first name read as a place nothing else in the report is in.
+
+    "Georgia Stevens ... Georgia began skating", in a report about Alberta, is the skater;
+    "Israel Katz ... Israel", in a report with Israeli troops in it, is still the country.
+    """
+    countries: defaultdict[str, set[str]] = defaultdict(set)
+    for it in items:
+        countries[it.candidates[it.best()].country].add(it.span.key)
+    return [
+        it
+        for it in items
+        if not it.span.first_name
+        or it.span.cue
+        or (country := it.candidates[it.best()].country) in demonyms
+        or countries[country] - {it.span.key}
+    ]
+
+
 def _strays(items: list[_Item]) -> list[_Item]:
     """Given names read as a small town in a country nothing else in the report is in.
 
@@ -594,6 +613,7 @@ def resolve_spans(
             items.append(_Item(span, found, [c.score + _curated(c) for c in found]))
         elif span.cue == "given":  # spans given by the caller are all answered
             unlisted.append(span)
+    items = _without_first_names(items, {d.country for d in demonyms})
     _hierarchy(items, text, counter)
     _proximity(items, counter)
     _country_focus(items, _focus(items, demonyms, country_hint), counter)

@@ -231,3 +231,20 @@ def test_a_street_named_after_a_town_is_not_the_town(gazetteer: Gazetteer) -> No
     assert "Hertford" not in surfaces and "Dufferin" not in surfaces
     (wall,) = [m for m in geoparse("Shares fell on Wall Street.", gazetteer=gazetteer)]
     assert wall.place is not None and wall.place.id == "overlay:wall-street"
+
+
+def test_a_persons_first_name_is_not_a_place_nothing_else_supports(
+    gazetteer: Gazetteer,
+) -> None:
+    skater = (
+        "RED DEER - Ten-year-old Georgia Mallory won the regional title in Red Deer on "
+        "Sunday. Georgia trains in Lacombe before school."
+    )
+    places = {m.surface for m in geoparse(skater, gazetteer=gazetteer) if m.place}
+    assert "Georgia" not in places and "Lacombe" in places
+    minister = (
+        "Israel Katz said the army would press on in Gaza. Israeli jets struck Rafah "
+        "overnight, and Israel said the talks in Cairo would go on."
+    )
+    places = {m.surface for m in geoparse(minister, gazetteer=gazetteer) if m.place}
+    assert "Israel" in places
