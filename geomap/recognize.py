@@ -36,7 +36,6 @@ and postal abbreviations with their period ("Ky.", "B.C.") from
 from __future__ import annotations
 
 import csv
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import cache
@@ -164,7 +163,10 @@ class Recognizer:
         self._table = table
         self._capitals = frozenset(capitals)
         self._stop = frozenset(fold(s) for s in _lines("stopnames.txt"))
-        self._actors = _lines("actors.txt")
+        self._actors_by_first_word: dict[str, list[str]] = {}
+        for actor in _lines("actors.txt"):
+            first = tokenize(actor, [])[0].value
+            self._actors_by_first_word.setdefault(first, []).append(actor)
         rows = csv.DictReader(_data("demonyms.csv").splitlines())
         self._demonyms = {r["demonym"]: r["country"] for r in rows}
         self.demonyms: Mapping[str, str] = self._demonyms
@@ -263,13 +265,14 @@ class Recognizer:
         country = self._demonyms.get(tok.value)
         return (i, country) if country else None
 
-    def _masked(self, text: str) -> list[tuple[int, int]]:
+    def _masked(self, text: str, tokens: list[Token]) -> list[tuple[int, int]]:
         """Offsets of actor names: spans inside them are not places."""
         spans: list[tuple[int, int]] = []
-        for actor in self._actors:  # as written: "Baghdad Today" the outlet, not "Baghdad today"
-            if actor in text:
-                pattern = r"(?<!\w)" + re.escape(actor) + r"(?!\w)"
-                spans.extend((m.start(), m.end()) for m in re.finditer(pattern, text))
+        for tok in tokens:  # as written: "Baghdad Today" the outlet, not "Baghdad today"
+            for actor in self._actors_by_first_word.get(tok.value, ()):
+                end = tok.start + len(actor)
+                if text.startswith(actor, tok.start) and not text[end : end + 1].isalnum():
+                    spans.append((tok.start, end))
         return spans
 
     # -- people ----------------------------------------------------------------------
@@ -337,7 +340,7 @@ class Recognizer:
         """Candidate place-name and demonym spans of ``text``, in text order."""
         sentences = sentence_spans(text)
         tokens = tokenize(text, sentences)
-        masked = self._masked(text)
+        masked = self._masked(text, tokens)
         sentence_of = _SentenceOf(sentences)
         spans: list[Span] = []
         surnames: set[str] = set()

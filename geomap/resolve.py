@@ -117,7 +117,7 @@ _OF_AN_OFFICE = re.compile(
     r"\b(?:Department|Ministry|Minister|Secretary|Secretariat|Office|Bureau|Division)"
     r"\s+of\s+(?:the\s+)?$"
 )
-_A_LEADERS_TERM = re.compile(r"^(?:'s)?\s+(?:administration|presidency)\b")
+_A_LEADERS_TERM = re.compile(r"(?:'s)?\s+(?:administration|presidency)\b")
 
 
 class PassCounter(Counter[str]):
@@ -157,8 +157,9 @@ def _keep(span: Span, candidates: list[Candidate], text: str) -> bool:
     """Recognition rules that need the candidates: obscure readings and common words."""
     if span.place_id or span.cue == "given":
         return True
-    office = _OF_AN_OFFICE.search(text[max(0, span.start - 40) : span.start])
-    if office or _A_LEADERS_TERM.match(text[span.end : span.end + 20]):
+    before = text[max(0, span.start - 40) : span.start]
+    office = before.endswith(("of ", "the ")) and _OF_AN_OFFICE.search(before)
+    if office or _A_LEADERS_TERM.match(text, span.end):
         # "the Department of Justice", "Fish and Wildlife", "the Obama administration"
         return any(c.feature in ("country", "admin1") for c in candidates)
     if span.surface.islower():  # "north central Missouri" describes; "the western desert"
