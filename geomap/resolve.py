@@ -25,10 +25,11 @@ winner, and the mention records which one decided:
    in, is placed at the locality the report puts it in (see :mod:`geomap._unlisted`).
 
 Spans whose only readings are obscure, lowercase descriptions ("north central Missouri")
-with no curated reading, or common words that name no prominent place and
-follow no place cue, are dropped. A US county the gazetteer has no point for (it has most,
-from ZIP code points) resolves to its state, saying so. Ambiguity that stays close is marked
-"(ambiguous)" and keeps its alternatives.
+with no curated reading, common words that name no prominent place and follow no place
+cue, and names found with no cue whose reading is a small town in a country nothing else
+in the report is in ("Orbis Business Intelligence"), are dropped. A US county the
+gazetteer has no point for (it has most, from ZIP code points) resolves to its state,
+saying so. Ambiguity that stays close is marked "(ambiguous)" and keeps its alternatives.
 """
 
 from __future__ import annotations
@@ -498,11 +499,12 @@ def _without_first_names(items: list[_Item], demonyms: set[str]) -> list[_Item]:
     ]
 
 
-def _strays(items: list[_Item]) -> list[_Item]:
-    """Given names read as a small town in a country nothing else in the report is in.
+def _strays(items: list[_Item], demonyms: set[str]) -> list[_Item]:
+    """Names read as a small town in a country nothing else in the report is in.
 
-    In a report about Egypt, "Haram" is not the Norwegian town of 9,000: such a reading
-    yields to the locality the report places the name in.
+    In a report about Egypt, "Haram" is not the Norwegian town of 9,000. A given name
+    yields to the locality the report places it in; a name the recogniser found with no
+    cue before it ("the Unite union", "Orbis Business Intelligence") is not a place name.
     """
     countries: defaultdict[str, set[str]] = defaultdict(set)
     for it in items:
@@ -512,10 +514,11 @@ def _strays(items: list[_Item]) -> list[_Item]:
         top = it.candidates[it.best()]
         others = sum(len(keys - {it.span.key}) for code, keys in countries.items() if code)
         if (
-            it.span.cue == "given"
+            (it.span.cue == "given" or not it.span.cue)
             and top.feature == "populated_place"
             and _prominence(top) < _STRAY_PROMINENCE
             and not countries[top.country] - {it.span.key}
+            and top.country not in demonyms
             and others >= _STRAY_CONTEXT
         ):
             out.append(it)
@@ -621,9 +624,9 @@ def resolve_spans(
     _coherence(items, counter)
     _discourse(items, counter)
     counter["prominence"] += sum(1 for it in items if it.decision == "prominence")
-    if any(span.cue == "given" for span in spans):  # the caller says these are places
-        stray = _strays(items)
-        unlisted.extend(it.span for it in stray)
+    stray = _strays(items, {d.country for d in demonyms})
+    if stray:  # given ones yield to their locality; found ones were not place names
+        unlisted.extend(it.span for it in stray if it.span.cue == "given")
         items = [it for it in items if it not in stray]
     mentions = [_mention(it, text) for it in items]
     mentions.extend(_demonym_mention(d, gazetteer) for d in demonyms)

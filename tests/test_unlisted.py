@@ -248,3 +248,15 @@ def test_a_persons_first_name_is_not_a_place_nothing_else_supports(
     )
     places = {m.surface for m in geoparse(minister, gazetteer=gazetteer) if m.place}
     assert "Israel" in places
+
+
+def test_a_found_name_read_as_a_lone_foreign_village_is_dropped(gazetteer: Gazetteer) -> None:
+    text = (
+        "The dossier was written in London by a former officer whose firm, Orbis Business "
+        "Intelligence, had worked for clients in Washington and Moscow."
+    )
+    surfaces = {m.surface for m in geoparse(text, gazetteer=gazetteer)}
+    assert "Orbis" not in surfaces
+    assert {"London", "Washington", "Moscow"} <= surfaces
+    cued = "Aid reached families in Orbis after trucks left London, Washington and Moscow."
+    assert "Orbis" in {m.surface for m in geoparse(cued, gazetteer=gazetteer)}
