@@ -55,7 +55,7 @@ logger = logging.getLogger(__name__)
 
 #: The disambiguation passes, in order, with what each does.
 PASSES: dict[str, str] = {
-    "hierarchy": "a parent or a title named right after the place",
+    "hierarchy": "a parent or a title right after the place, a list it is in, a dateline",
     "proximity": "readings of different names within a few kilometres support each other",
     "country_focus": "places in the countries the document is about rank up",
     "coherence": "places near the document's confidently placed names rank up",
@@ -279,7 +279,7 @@ def _rescore(it: _Item, bonus: list[float], name: str, counter: PassCounter) -> 
         counter[name] += 1
 
 
-def _dateline(it: _Item, text: str) -> None:
+def _dateline(it: _Item, text: str, counter: PassCounter) -> None:
     """A dateline standing alone ("WASHINGTON (AP) -") names a city big enough to need no
     qualifier: agencies add the state or country to any other ("WASHINGTON, N.C.")."""
     line_start = text.rfind("\n", 0, it.span.start) + 1
@@ -287,10 +287,15 @@ def _dateline(it: _Item, text: str) -> None:
         return
     if _STANDALONE.match(text[it.span.end : it.span.end + 4]):
         surface = fold(it.span.surface)
-        for k, c in enumerate(it.candidates):  # by its own name: not Hong Kong for "VICTORIA"
-            city = c.feature == "populated_place" and c.population >= _DATELINE_POPULATION
-            if city and fold(c.name) == surface:
-                it.scores[k] += _W_DATELINE
+        bonus = [  # by its own name: not Hong Kong for "VICTORIA"
+            _W_DATELINE
+            if c.feature == "populated_place"
+            and c.population >= _DATELINE_POPULATION
+            and fold(c.name) == surface
+            else 0.0
+            for c in it.candidates
+        ]
+        _rescore(it, bonus, "hierarchy", counter)
 
 
 def _siblings(items: list[_Item], text: str, counter: PassCounter) -> None:
@@ -313,7 +318,7 @@ def _siblings(items: list[_Item], text: str, counter: PassCounter) -> None:
 
 def _hierarchy(items: list[_Item], text: str, counter: PassCounter) -> None:
     for it in items:
-        _dateline(it, text)
+        _dateline(it, text, counter)
     _siblings(items, text, counter)
     for it in items:  # "New York Gov. Mario Cuomo": the state, not the city
         if _DIVISION_TITLE.match(text[it.span.end : it.span.end + 30]):
@@ -623,11 +628,11 @@ def resolve_spans(
     _country_focus(items, _focus(items, demonyms, country_hint), counter)
     _coherence(items, counter)
     _discourse(items, counter)
-    counter["prominence"] += sum(1 for it in items if it.decision == "prominence")
     stray = _strays(items, {d.country for d in demonyms})
     if stray:  # given ones yield to their locality; found ones were not place names
         unlisted.extend(it.span for it in stray if it.span.cue == "given")
         items = [it for it in items if it not in stray]
+    counter["prominence"] += sum(1 for it in items if it.decision == "prominence")
     mentions = [_mention(it, text) for it in items]
     mentions.extend(_demonym_mention(d, gazetteer) for d in demonyms)
     placed = sorted(((it.span, it.candidates[it.best()]) for it in items), key=lambda p: p[0].start)
