@@ -88,7 +88,10 @@ _COMMON_PROMINENCE = 0.85  # a common word opening a sentence must name a place 
 _COMMON_MIDSENTENCE = 0.65  # ... and a capitalised common word inside a sentence
 _COUNTRY_PROMINENCE = 0.95
 _AMBIGUOUS_MARGIN = 0.05
-_STRAY_PROMINENCE = 0.65  # a town of about 30,000 people or fewer
+_STRAY_PROMINENCE = {  # a town of about 30,000 people or fewer, a division of 150,000
+    "populated_place": 0.65,
+    "admin1": 0.72,
+}
 _STRAY_CONTEXT = 2  # other names placed elsewhere before a lone foreign town is doubted
 _RELATION = re.compile(
     r"(?:(?P<distance>\d+(?:[.,]\d+)?\s*(?:km|kilometers|kilometres|miles|mi)\s+)?"
@@ -520,8 +523,7 @@ def _strays(items: list[_Item], demonyms: set[str]) -> list[_Item]:
         others = sum(len(keys - {it.span.key}) for code, keys in countries.items() if code)
         if (
             (it.span.cue == "given" or not it.span.cue)
-            and top.feature == "populated_place"
-            and _prominence(top) < _STRAY_PROMINENCE
+            and _prominence(top) < _STRAY_PROMINENCE.get(top.feature, 0.0)
             and not countries[top.country] - {it.span.key}
             and top.country not in demonyms
             and others >= _STRAY_CONTEXT

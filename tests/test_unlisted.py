@@ -260,3 +260,13 @@ def test_a_found_name_read_as_a_lone_foreign_village_is_dropped(gazetteer: Gazet
     assert {"London", "Washington", "Moscow"} <= surfaces
     cued = "Aid reached families in Orbis after trucks left London, Washington and Moscow."
     assert "Orbis" in {m.surface for m in geoparse(cued, gazetteer=gazetteer)}
+
+
+def test_a_found_name_read_as_a_small_foreign_division_is_dropped(gazetteer: Gazetteer) -> None:
+    # "Paul" is also a municipality of Cape Verde, a first-level division there.
+    text = (
+        "Worshippers filled the church of St. Peter and St. Paul in Cairo after prayers "
+        "in Alexandria."
+    )
+    surfaces = {m.surface for m in geoparse(text, gazetteer=gazetteer)}
+    assert surfaces == {"Cairo", "Alexandria"}
