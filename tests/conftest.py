@@ -9,6 +9,7 @@ from __future__ import annotations
 import ipaddress
 import socket
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -75,3 +76,29 @@ def gazetteer() -> Iterator[Gazetteer]:
     """The full index for the installed sources, built once (about 30 s) if needed."""
     with Gazetteer.open() as gaz:
         yield gaz
+
+
+@pytest.fixture
+def small_sources(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """Make index builds read the small index's places (``tests/test_index_build.py``) and
+    no shipped aliases, with its overlay as the package's; return the overlay's path."""
+    from gazetteer import build
+    from tests.test_index_build import OVERLAY, _sources
+
+    monkeypatch.setattr("gazetteer.sources.load_sources", _sources)
+    # The shipped short forms ("U.S.", "UK") name countries the small index lacks.
+    monkeypatch.setattr(build, "aliases_path", lambda: tmp_path / "no-aliases.csv")
+    overlay = tmp_path / "overlay.csv"
+    overlay.write_text(OVERLAY, encoding="utf-8")
+    monkeypatch.setattr(build, "overlay_path", lambda: overlay)
+    return overlay
+
+
+@pytest.fixture
+def installed_codes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The admin1 codes of the installed cities as the import tests expect them."""
+    from tests.test_imports import INSTALLED_CODES
+
+    monkeypatch.setattr(
+        "gazetteer.geonames_extras.installed_admin1_codes", lambda: dict(INSTALLED_CODES)
+    )

@@ -16,16 +16,17 @@ from pathlib import Path
 
 import pytest
 
-from gazetteer import Gazetteer, build
+from gazetteer import Gazetteer
 from gazetteer._errors import GazetteerError, ImportFileError
 from gazetteer.build import build_index
 from gazetteer.geonames_import import GEONAMES_LICENCE, feature_type
 from gazetteer.imports import ImportOptions, import_files, sniff
 from gazetteer.imports_db import Parent
 from gazetteer.sources import _good_alternate
-from tests.test_index_build import HEADER, OVERLAY, _sources, build_small_index
+from tests.test_index_build import HEADER, build_small_index
 
 DATA = Path(__file__).parent / "data" / "imports"
+pytestmark = pytest.mark.usefixtures("installed_codes")  # see conftest.py
 DUMP = DATA / "IQ_mini.txt"
 ADMIN1 = DATA / "admin1CodesASCII.txt"
 ADMIN2 = DATA / "admin2Codes.txt"
@@ -54,23 +55,6 @@ MALFORMED = (
     (13, "9 tab-separated fields; a GeoNames row has 19"),
     (21, "latitude 'north' is not a number"),
 )
-
-
-@pytest.fixture(autouse=True)
-def installed_codes(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(
-        "gazetteer.geonames_extras.installed_admin1_codes", lambda: dict(INSTALLED_CODES)
-    )
-
-
-@pytest.fixture
-def small_sources(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    """Builds read the small index's places and no shipped aliases; the overlay's path."""
-    monkeypatch.setattr("gazetteer.sources.load_sources", _sources)
-    monkeypatch.setattr(build, "aliases_path", lambda: tmp_path / "no-aliases.csv")
-    overlay = tmp_path / "overlay.csv"
-    overlay.write_text(OVERLAY, encoding="utf-8")
-    return overlay
 
 
 @pytest.fixture

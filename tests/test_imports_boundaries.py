@@ -16,16 +16,17 @@ import pytest
 import shapely
 from click.testing import CliRunner, Result
 
-from gazetteer import Gazetteer, build
+from gazetteer import Gazetteer
 from gazetteer._errors import ImportFileError
 from gazetteer.build import build_index, index_path
 from gazetteer.divisions import DivisionIndex
 from gazetteer.imports import ImportOptions
 from geomap.cli import cli
-from tests.test_imports import ADMIN1, ADMIN2, DUMP, INSTALLED_CODES
-from tests.test_index_build import OVERLAY, _sources, build_small_index
+from tests.test_imports import ADMIN1, ADMIN2, DUMP
+from tests.test_index_build import build_small_index
 
 DATA = Path(__file__).parent / "data" / "imports"
+pytestmark = pytest.mark.usefixtures("installed_codes")  # see conftest.py
 ADM1 = DATA / "iraq_adm1.geojson"
 ADM2 = DATA / "iraq_adm2_cod.geojson"
 GAZETTEER = DATA / "my_gazetteer.csv"
@@ -33,23 +34,6 @@ GAZETTEER = DATA / "my_gazetteer.csv"
 IN_BASRA, IN_ANBAR, IN_BABIL, AT_SEA = (30.5, 47.8), (33.4, 43.3), (32.5, 44.5), (25.0, 50.0)
 IN_FALLUJA, IN_RAMADI = (33.2, 43.7), (33.3, 43.0)
 ANBAR = "import:iraq_adm1.geojson:IQ-AN"
-
-
-@pytest.fixture(autouse=True)
-def installed_codes(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(
-        "gazetteer.geonames_extras.installed_admin1_codes", lambda: dict(INSTALLED_CODES)
-    )
-
-
-@pytest.fixture
-def small_sources(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    monkeypatch.setattr("gazetteer.sources.load_sources", _sources)
-    monkeypatch.setattr(build, "aliases_path", lambda: tmp_path / "no-aliases.csv")
-    overlay = tmp_path / "overlay.csv"
-    overlay.write_text(OVERLAY, encoding="utf-8")
-    monkeypatch.setattr(build, "overlay_path", lambda: overlay)
-    return overlay
 
 
 @pytest.fixture

@@ -103,17 +103,6 @@ def _sources() -> SourceData:
     return SourceData(places=list(PLACES))
 
 
-@pytest.fixture
-def small_sources(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    """Make builds read :data:`PLACES` and no shipped aliases; return the overlay's path."""
-    monkeypatch.setattr("gazetteer.sources.load_sources", _sources)
-    # The shipped short forms ("U.S.", "UK") name countries the small index lacks.
-    monkeypatch.setattr(build, "aliases_path", lambda: tmp_path / "no-aliases.csv", raising=False)
-    overlay = tmp_path / "overlay.csv"
-    overlay.write_text(OVERLAY, encoding="utf-8")
-    return overlay
-
-
 def build_small_index(path: Path, overlay: Path) -> Path:
     """Build the small index at ``path`` (the sources must already be patched)."""
     return build_index(path, overlay=overlay)
