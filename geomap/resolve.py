@@ -146,14 +146,19 @@ class _Item:
         return top[0] - top[1]
 
 
+def _is_curated(c: Candidate) -> bool:
+    """A place someone chose to list: the package's overlays or a user's places file."""
+    return c.id.startswith(("overlay:", "user:"))
+
+
 def _curated(c: Candidate) -> float:
-    """Places someone chose to list (the overlays, users' files) over namesakes: the White
-    House over Casablanca, whose name translates as much."""
-    return _W_CURATED if c.id.startswith(("overlay:", "user:")) else 0.0
+    """Listed places lead their namesakes: the White House over Casablanca, whose name
+    translates as much."""
+    return _W_CURATED if _is_curated(c) else 0.0
 
 
 def _prominence(c: Candidate) -> float:
-    curated = _CURATED_PROMINENCE if c.id.startswith(("overlay:", "user:")) else 0.0
+    curated = _CURATED_PROMINENCE if _is_curated(c) else 0.0
     return feature_prominence(c.feature, c.population) + curated
 
 
@@ -167,7 +172,7 @@ def _keep(span: Span, candidates: list[Candidate], text: str) -> bool:
         # "the Department of Justice", "Fish and Wildlife", "the Obama administration"
         return any(c.feature in ("country", "admin1") for c in candidates)
     if span.surface.islower():  # "north central Missouri" describes; "the western desert"
-        return any(c.id.startswith(("overlay:", "user:")) for c in candidates)
+        return any(_is_curated(c) for c in candidates)
     best = max(_prominence(c) for c in candidates)
     if span.in_name and not span.cue:  # "Rose Garden", but "Environment Canada"
         return best >= _COUNTRY_PROMINENCE
@@ -488,15 +493,21 @@ def _discourse(items: list[_Item], counter: PassCounter) -> None:
             counter["discourse"] += 1
 
 
+def _names_by_country(items: list[_Item]) -> defaultdict[str, set[str]]:
+    """The names whose current reading lies in each country."""
+    countries: defaultdict[str, set[str]] = defaultdict(set)
+    for it in items:
+        countries[it.candidates[it.best()].country].add(it.span.key)
+    return countries
+
+
 def _without_first_names(items: list[_Item], demonyms: set[str]) -> list[_Item]:
     """Drop a person's first name read as a place nothing else in the report is in.
 
     "Georgia Stevens ... Georgia began skating", in a report about Alberta, is the skater;
     "Israel Katz ... Israel", in a report with Israeli troops in it, is still the country.
     """
-    countries: defaultdict[str, set[str]] = defaultdict(set)
-    for it in items:
-        countries[it.candidates[it.best()].country].add(it.span.key)
+    countries = _names_by_country(items)
     return [
         it
         for it in items
@@ -514,9 +525,7 @@ def _strays(items: list[_Item], demonyms: set[str]) -> list[_Item]:
     yields to the locality the report places it in; a name the recogniser found with no
     cue before it ("the Unite union", "Orbis Business Intelligence") is not a place name.
     """
-    countries: defaultdict[str, set[str]] = defaultdict(set)
-    for it in items:
-        countries[it.candidates[it.best()].country].add(it.span.key)
+    countries = _names_by_country(items)
     out = []
     for it in items:
         top = it.candidates[it.best()]
