@@ -497,7 +497,6 @@ def _fit_divisions_to_towns(
     A division's population is the sum of its towns' (those of 500 people or more), so a
     Puerto Rican municipality called Florida ranks below the state of Florida.
 
-
     The division list geocoded some divisions by name and got the city: New York state
     sits on Manhattan, São Paulo state on the city, 156 and 223 km from the centres of
     their towns. A division whose point is within about 2 km of one of its towns of 50,000
