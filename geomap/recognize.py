@@ -16,8 +16,11 @@ are then filtered by rules that need no model:
   if it names a prominent place or follows a cue ("in", "near", "north of"); the resolver
   applies this with the candidates in hand;
 - people: a given name (``gender-guesser``'s list of 60,000 names) or a title ("Col.",
-  "President") followed by capitalised words is a person, and so is a capitalised word
-  followed by an article-led surname ("Haider Al-Lami"); their surnames are people's
+  "President", "Det.-Sgt.") followed by capitalised words, perhaps past middle initials or
+  a hard-wrapped line break ("Herbert N. Lattin"), is a person, and so is a capitalised word
+  followed by an article-led surname ("Haider Al-Lami"); a lone given name is a person
+  after a relative ("his wife, Annie", "the son of Riley"), before an age ("Dora, 62,") or
+  before "and" another person ("Lynn and Bob Fodge"); their surnames are people's
   names all through the text ("Al-Lami said"), and their first names are marked, so the
   resolver drops one read as a place nothing else in the report supports ("Georgia
   Stevens ... Georgia began skating");
@@ -36,6 +39,7 @@ and postal abbreviations with their period ("Ky.", "B.C.") from
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import cache
@@ -64,8 +68,18 @@ _TITLES = frozenset(
     "mr mrs ms dr sir col gen lt sgt capt maj cmdr adm gov sen rep rev fr president minister "
     "premier governor senator general colonel captain sergeant commander spokesman "
     "spokeswoman spokesperson mayor sheikh imam ayatollah king queen prince judge pastor "
-    "mla mp ceo director chairman chairwoman coach officer detective constable".split()
+    "mla mp ceo director chairman chairwoman coach officer detective constable const det cpl "
+    "insp supt trooper".split()
 )
+_TITLE_GAPS = frozenset({" ", ". ", ".-", "-"})  # "Gen. Votel", "Det.-Sgt. Graham Gibson"
+# A lone given name that is a person by what surrounds it: a relative ("his wife, Annie",
+# "the son of Riley"), an age in apposition ("Dora, 62,").
+_KIN_BEFORE = re.compile(
+    r"\b(?:wife|husband|son|daughter|brother|sister|mother|father|grandson|granddaughter|"
+    r"grandmother|grandfather|nephew|niece|cousin|uncle|aunt|fianc[eé]e?|widow|widower|"
+    r"stepson|stepdaughter|partner|twin|boyfriend|girlfriend)s?(?:\s+of)?\s*,?\s+$"
+)
+_AGE_AFTER = re.compile(r",\s+\d{1,3}\s*(?:,|\)|\bof\b|$)")
 
 # Words that follow a given name in a place's name, not a surname: "Victoria Park".
 _STREET_WORDS = frozenset("Street Road Avenue Lane Boulevard Drive Terrace Crescent".split())
@@ -278,22 +292,31 @@ class Recognizer:
     # -- people ----------------------------------------------------------------------
 
     def _person_end(self, tokens: list[Token], i: int, text: str) -> int:
-        """Index of the last token of a person's name starting at token ``i``, or -1."""
+        """Index of the last token of a person's name starting at token ``i``, or -1.
+
+        A lone given name that its context makes a person ("his wife, Annie") ends at ``i``.
+        """
         tok = tokens[i]
         lower = tok.value.lower()
         if lower in _TITLES:
             j = i
             while j + 1 < len(tokens) and j - i < 3:
                 gap = text[tokens[j].end : tokens[j + 1].start]
-                if gap not in (" ", ". ") or not tokens[j + 1].capitalised:
+                if gap not in _TITLE_GAPS or not tokens[j + 1].capitalised:
                     break
                 j += 1
             return j if j > i else -1
-        if (
-            not tok.capitalised
-            or i + 1 >= len(tokens)
-            or text[tok.end : tokens[i + 1].start] != " "
-        ):
+        if not tok.capitalised:
+            return -1
+        end = self._full_name_end(tokens, i, text)
+        if end < 0 and lower in given_names() and self._lone_person(tokens, i, text):
+            return i
+        return end
+
+    def _full_name_end(self, tokens: list[Token], i: int, text: str) -> int:
+        tok = tokens[i]
+        lower = tok.value.lower()
+        if i + 1 >= len(tokens) or not _joined(text[tok.end : tokens[i + 1].start]):
             return -1
         nxt = tokens[i + 1]
         article_surname = (
@@ -308,21 +331,40 @@ class Recognizer:
             return -1
         if tok.sentence_start and _is_common(lower):  # "In Ontario", "Will Iraq ..."
             return -1
-        if self._not_a_name(nxt):
+        j = i + 1
+        while _initial(tokens, j, text):  # "Herbert N. Lattin", "George H. W. Bush"
+            j += 1
+        if self._not_a_name(tokens[j]):
             return -1
         k = self._longest(tokens, i, text)
         if k > i:  # "Santa Barbara", "San Antonio": a place that starts with a given name
             return -1
-        j = i + 1
         while (
             j + 1 < len(tokens)
             and j - i < 3
-            and text[tokens[j].end : tokens[j + 1].start] == " "
+            and _joined(text[tokens[j].end : tokens[j + 1].start])
             and tokens[j + 1].capitalised
             and not self._not_a_name(tokens[j + 1])
         ):
             j += 1
         return j
+
+    def _lone_person(self, tokens: list[Token], i: int, text: str) -> bool:
+        """A given name standing for a person: "his wife, Annie", "Dora, 62,", "Lynn and
+        Bob Fodge"."""
+        tok = tokens[i]
+        if _KIN_BEFORE.search(text, max(0, tok.start - 40), tok.start):
+            return True
+        if _AGE_AFTER.match(text, tok.end):
+            return True
+        if i + 3 < len(tokens) and tokens[i + 1].value == "and":  # "Brent and Lynnette Hain"
+            other = tokens[i + 2]
+            return (
+                other.capitalised
+                and other.value.lower() in given_names()
+                and self._person_end(tokens, i + 2, text) > i + 2
+            )
+        return False
 
     def _not_a_name(self, tok: Token) -> bool:
         lower = tok.value.lower()
@@ -359,7 +401,7 @@ class Recognizer:
                 first = i + 1 if tokens[i].value.lower() in _TITLES else i
                 surnames.update(self._fold(tokens[k].value) for k in range(first + 1, person + 1))
                 rest = [tokens[k].value for k in range(first + 1, person + 1)]
-                if rest and first == i and not any(w.lower() in common_words() for w in rest):
+                if first == i and not any(w.lower() in common_words() for w in rest):
                     first_names.add(self._fold(tokens[first].value))  # not "France Football"
                 if person > first and tokens[first + 1].value.lower() in _LEADING_ARTICLES:
                     surnames.add(self._fold(text[tokens[first + 1].start : tokens[person].end]))
@@ -474,6 +516,23 @@ class Recognizer:
             and not prev.sentence_start
             and self._fold(prev.value) not in self._stop
         )
+
+
+def _joined(gap: str) -> bool:
+    """Words of one name: a space, or spaces and a line break of a hard-wrapped line."""
+    return gap == " " or (bool(gap) and not gap.strip(" \t\r\n") and gap.count("\n") <= 1)
+
+
+def _initial(tokens: list[Token], j: int, text: str) -> bool:
+    """Whether token ``j`` is a middle initial ("N.") with a capitalised word after it."""
+    tok = tokens[j]
+    return (
+        len(tok.value) == 1
+        and tok.value.isupper()
+        and j + 1 < len(tokens)
+        and text[tok.end : tokens[j + 1].start] in (". ", ".")
+        and tokens[j + 1].capitalised
+    )
 
 
 class _SentenceOf:

@@ -354,6 +354,28 @@ def test_sentence_initial_common_words_are_not_places(
 
 
 @pytest.mark.parametrize(
+    ("text", "person", "places"),
+    [
+        ("He is survived by his wife, Florence, and a brother in Tulsa.", "Florence", ["Tulsa"]),
+        ("The son of Marion and the late Ruth Goss, he farmed near Salina.", "Marion", ["Salina"]),
+        ("Neighbours found Beverly, 62, at her home in Amarillo.", "Beverly", ["Amarillo"]),
+        ("Deputies said Eugene R. Walsh drove from Topeka.", "Eugene", ["Topeka"]),
+        ("Friends said Chester and Maria Lopez moved to Fresno.", "Chester", ["Fresno"]),
+        ("The award went to Aurora\n    Blackwell, a teacher in Boise.", "Aurora", ["Boise"]),
+        ("Det.-Sgt. Troy Hamm of the Reno police said the road was closed.", "Hamm", ["Reno"]),
+    ],
+)
+def test_a_person_named_by_context_is_not_a_place(
+    gazetteer: Gazetteer, text: str, person: str, places: list[str]
+) -> None:
+    # a relative, an age in apposition, a middle initial, "X and Y Surname", a name broken
+    # across a hard-wrapped line and a hyphenated title each make the name a person's
+    mentions = geoparse(text, gazetteer=gazetteer)
+    assert [m.surface for m in mentions if m.kind == "place"] == places
+    assert all(person not in m.surface for m in mentions)
+
+
+@pytest.mark.parametrize(
     "city",
     [
         "Istanbul",
