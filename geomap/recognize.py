@@ -28,8 +28,9 @@ are then filtered by rules that need no model:
   "Islamic Resistance in Iraq", "The National", "IRNA") is not a place, nor is a portfolio
   ("Department of Justice") or a leader's term ("the Obama administration"), which the
   resolver checks;
-- streets: a name right before "Street", "Road", "Avenue" ... is a street's ("Hertford
-  Road" is in London, not in Hertford), unless the whole is a known name ("Wall Street").
+- streets: a name right before "Street", "Road", "Avenue" ... or "St.", "Rd." is a
+  street's ("Hertford Road" is in London, not in Hertford), unless the whole is a known
+  name ("Wall Street"); "St.", "Mt." and "Ft." before a name are part of it ("St. Louis").
 
 Demonyms and adjectives ("Iraqi", "Syrians") are found from ``geomap/data/demonyms.csv``,
 and postal abbreviations with their period ("Ky.", "B.C.") from
@@ -53,6 +54,20 @@ __all__ = ["CUE_WORDS", "Recognizer", "Span", "common_words", "given_names"]
 _MAX_WORDS = 7
 _MAX_WORD = 60  # longer "words" are not names (runs of letters in garbled text)
 _JOINERS = frozenset({" ", "-", "'", "’", "‘", "ʿ", "`", "–"})
+_DOTTED = frozenset({"St", "Ste", "Mt", "Ft", "Pt"})  # abbreviations a name goes on after
+# A saint's name that names a church, a school or a hospital, not a town: "the church of
+# St. Peter and St. Paul", "St. Michael's Hospital", "St Edmund's Catholic Primary School".
+_SAINT = frozenset({"st", "saint", "ste", "sainte"})
+_OF_A_CHURCH = re.compile(
+    r"\b(?:church|cathedral|basilica|chapel|parish|abbey|monastery|convent|feast|order)"
+    r"\s+of\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_A_SAINTS_BUILDING = re.compile(
+    r"(?:['’]s)?\s+(?:and\s+(?:St|Saint)\b|(?:Hospital|Church|Cathedral|Chapel|Basilica|"
+    r"Abbey|College|School|University|Academy|Catholic|Anglican|Primary|Parish|Cemetery|"
+    r"Coptic|Orthodox)\b)"
+)
 # Lowercase words allowed inside a name (not at its start, not at its end).
 _INNER_LOWER = frozenset(
     "al el ad ar as at az an ash adh ath ed er es ez ul un bin ibn bint abu umm "
@@ -83,6 +98,9 @@ _AGE_AFTER = re.compile(r",\s+\d{1,3}\s*(?:,|\)|\bof\b|$)")
 
 # Words that follow a given name in a place's name, not a surname: "Victoria Park".
 _STREET_WORDS = frozenset("Street Road Avenue Lane Boulevard Drive Terrace Crescent".split())
+# ... and their abbreviations, with a period and no name after it ("Wooster St., stood"
+# is a street; "Wooster St. Louis" is not read so).
+_STREET_ABBREVIATIONS = re.compile(r"(?:St|Rd|Ave|Blvd|Hwy)\.(?!\s+[A-Z])")
 _PLACE_WORDS = frozenset(
     "park parks valley street road avenue boulevard river lake lakes falls spring springs "
     "city county island islands bay harbour harbor hill hills mountain mountains mount beach "
@@ -232,7 +250,9 @@ class Recognizer:
             tok = tokens[j]
             lower = tok.value.lower()
             if j > i:
-                if text[tokens[j - 1].end : tok.start] not in _JOINERS:
+                gap = text[tokens[j - 1].end : tok.start]
+                dotted = gap == ". " and tokens[j - 1].value in _DOTTED  # "St. Louis"
+                if gap not in _JOINERS and not dotted:
                     break
                 direction_led = j == i + 1 and tokens[i].value in _DIRECTIONS
                 lowercase = tok.value[0].islower() and lower not in _INNER_LOWER | _GENERIC_TOKENS
@@ -468,8 +488,18 @@ class Recognizer:
         if self._in_hyphenated_name(tokens, i, j, text):
             return None  # part of a longer hyphenated name: "Wal-Mart", "Coca-Cola"
         after = tokens[j + 1] if j + 1 < len(tokens) else None
-        if after and after.value in _STREET_WORDS and text[tokens[j].end : after.start] == " ":
+        if (
+            after
+            and text[tokens[j].end : after.start] == " "
+            and (after.value in _STREET_WORDS or _STREET_ABBREVIATIONS.match(text, after.start))
+        ):
             return None  # a street named after a place is not in it: "Hertford Road", London
+        if tokens[i].value.lower() in _SAINT and (
+            _A_SAINTS_BUILDING.match(text, e)
+            or _OF_A_CHURCH.search(text, max(0, s - 40), s)
+            or (i >= 3 and tokens[i - 1].value == "and" and tokens[i - 3].value in ("St", "Saint"))
+        ):
+            return None
         letters = surface.replace(".", "")
         if letters.isupper() and len(letters) <= 3 and surface not in self._capitals:
             return None

@@ -117,6 +117,7 @@ _DIVISION_TITLE = re.compile(
     r"(?:[A-Z][a-z]+\s+){0,2}Minist(?:er|ry)\b)"
 )
 _BROAD = ("continent", "country", "region", "admin1")
+_SEAS_AND_LANDS = frozenset({"continent", "country", "region"})
 _OF_AN_OFFICE = re.compile(
     r"\b(?:Department|Ministry|Minister|Secretary|Secretariat|Office|Bureau|Division)"
     r"\s+of\s+(?:the\s+)?$"
@@ -208,6 +209,22 @@ def _candidates(span: Span, gazetteer: Gazetteer) -> list[Candidate]:
         ]
         found = sorted(counties + found, key=lambda c: -c.score)
     return found
+
+
+def _named_so(span: Span, candidates: list[Candidate]) -> list[Candidate]:
+    """The places a common word found in a text is the own name of.
+
+    "Tiger" is not Macon by way of its nickname "Tiger Town", nor "Garden" Singapore by
+    "Garden City", nor "Public" a Ugandan district by a stray alternate name; "Reading"
+    and "Hit" are the towns' own names. Seas and continents keep their short names ("the
+    Pacific").
+    """
+    surface = fold(span.surface)
+    return [
+        c
+        for c in candidates
+        if c.feature in _SEAS_AND_LANDS or fold(c.matched) == surface == fold(c.name)
+    ]
 
 
 # Words around a place's name in the name of something in or part of it: "North London",
@@ -629,6 +646,8 @@ def resolve_spans(
             found = cache_[span.lookup or span.surface] = _candidates(span, gazetteer)
         if not found and span.cue == "given":  # "North London", "Vancouver Art Gallery"
             span, found = _built_on(span, gazetteer)
+        if span.common_word and span.cue != "given" and not span.surface.isupper():  # "US"
+            found = _named_so(span, found)
         if found and _keep(span, found, text):
             items.append(_Item(span, found, [c.score + _curated(c) for c in found]))
         elif span.cue == "given":  # spans given by the caller are all answered

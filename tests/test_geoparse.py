@@ -376,6 +376,41 @@ def test_a_person_named_by_context_is_not_a_place(
 
 
 @pytest.mark.parametrize(
+    ("text", "places"),
+    [
+        ("A rescued cat named Tiger rode the train from Winnipeg.", ["Winnipeg"]),
+        ("Volunteers planted a Garden of Peace near Hamilton.", ["Hamilton"]),
+        ("Storms swept across the Pacific toward Fiji.", ["Pacific", "Fiji"]),
+    ],
+)
+def test_a_common_word_must_be_a_places_own_name(
+    gazetteer: Gazetteer, text: str, places: list[str]
+) -> None:
+    # "Tiger" is Macon only by its nickname "Tiger Town", "Garden" Singapore by "Garden
+    # City"; a sea keeps its short name
+    mentions = geoparse(text, gazetteer=gazetteer)
+    assert [m.surface for m in mentions if m.kind == "place"] == places
+
+
+@pytest.mark.parametrize(
+    ("text", "places"),
+    [
+        ("The crash happened on Cedar Flat Rd. in Metcalfe County.", ["Metcalfe County"]),
+        ("Police searched a house on Wooster St., the report said.", []),
+        ("The family moved from Wooster to St. Louis last year.", ["Wooster", "St. Louis"]),
+        ("Homes near Fort St. John were flooded.", ["Fort St. John"]),
+        ("Both were taken to St. Michael's Hospital in Toronto.", ["Toronto"]),
+        ("Crowds filled the church of St. Peter and St. Paul in Cairo.", ["Cairo"]),
+    ],
+)
+def test_abbreviations_with_a_period(gazetteer: Gazetteer, text: str, places: list[str]) -> None:
+    # "Rd." and "St." after a name make a street; "St." before one is part of the name,
+    # unless the saint's name is a church's or a hospital's
+    mentions = geoparse(text, gazetteer=gazetteer)
+    assert [m.surface for m in mentions if m.kind == "place"] == places
+
+
+@pytest.mark.parametrize(
     "city",
     [
         "Istanbul",
