@@ -328,11 +328,14 @@ class Gazetteer(ImportsMixin):
         yield from self._user
 
     def capitals(self) -> frozenset[str]:
-        """Short names stored in capitals ("US", "UAE", "U.K."), as written."""
+        """Short names stored in Latin capitals ("US", "UAE", "U.K."), as written."""
+        # SQLite's upper() leaves other scripts alone, so every short Arabic or Chinese name
+        # equals its upper case: asking for a capital A to Z skips 140,000 of them.
         rows = self._con.execute(
-            "SELECT DISTINCT name FROM names WHERE length(name) <= 6 AND name = upper(name)"
+            "SELECT DISTINCT name FROM names "
+            "WHERE length(name) <= 6 AND name = upper(name) AND name GLOB '*[A-Z]*'"
         )
-        found = frozenset(name for (name,) in rows if any(c.isalpha() for c in name))
+        found = frozenset(name for (name,) in rows)
         return found | self._imported.capitals() if self._imported else found
 
     def _admin1_codes(self, admin1: str, country: str | None) -> set[str]:

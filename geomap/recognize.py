@@ -186,12 +186,12 @@ class Recognizer:
     """
 
     def __init__(self, keys: Iterable[str], capitals: Iterable[str] = ()) -> None:
-        table: dict[str, bool] = {}
-        for key in keys:
-            table[key] = True
-            words = key.split(" ")
-            for i in range(1, len(words)):
-                table.setdefault(" ".join(words[:i]), False)
+        table = dict.fromkeys(keys, True)
+        for key in list(table):  # each name's word prefixes, shortest last
+            end = key.rfind(" ")
+            while end > 0 and key[:end] not in table:  # a prefix present has its own
+                table[key[:end]] = False
+                end = key.rfind(" ", 0, end)
         self._table = table
         self._capitals = frozenset(capitals)
         self._stop = frozenset(fold(s) for s in _lines("stopnames.txt"))
