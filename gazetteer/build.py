@@ -22,6 +22,7 @@ from importlib import metadata, resources
 from pathlib import Path
 
 from gazetteer._errors import GazetteerError
+from gazetteer.files import replace_durably
 from gazetteer.normalize import fold, parse_name
 from gazetteer.places_file import PlaceRow, read_places_file
 from gazetteer.records import Place
@@ -269,7 +270,7 @@ def build_index(path: Path | None = None, *, overlay: Path | None = None) -> Pat
             con.commit()
         finally:
             con.close()
-        os.replace(tmp, path)
+        replace_durably(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
     _remove_stale(path)

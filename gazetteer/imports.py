@@ -38,6 +38,7 @@ from pathlib import Path
 from gazetteer._errors import GazetteerError, ImportFileError
 from gazetteer._textfiles import data_size, open_lines
 from gazetteer.build import index_path
+from gazetteer.files import replace_durably
 from gazetteer.geonames_extras import (
     admin1_map_from_index,
     import_admin_codes,
@@ -493,14 +494,6 @@ class _Session:
         return import_country_info(con, lines, sid=sid, ctx=ctx, problems=problems), 0, ""
 
 
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def import_files(
     paths: Sequence[str | Path] = (),
     *,
@@ -606,8 +599,7 @@ def _write(
             con.execute("COMMIT")
         finally:
             con.close()
-        _fsync(tmp)
-        os.replace(tmp, imports)
+        replace_durably(tmp, imports)
     finally:
         builtin.close()
         tmp.unlink(missing_ok=True)

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from gazetteer.files import fsync_file, fsync_folder
 from geomap._errors import ExportOverwriteError
 
 __all__ = ["MANIFEST_SUFFIX", "AtomicOutput", "atomic_output", "check_overwrite", "manifest_path"]
@@ -93,14 +94,6 @@ class AtomicOutput:
         return [base.with_suffix(s) for s in self.companion_suffixes]
 
 
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _commit(out: AtomicOutput) -> int:
     """Flush, rename the companions then the file, then write the manifest. The file's size."""
     pairs = [
@@ -111,7 +104,7 @@ def _commit(out: AtomicOutput) -> int:
     pairs.append((out.temp, out.target))
     files: dict[str, dict[str, Any]] = {}
     for temp, final in pairs:
-        _fsync(temp)
+        fsync_file(temp)
         digest = out.sha256 if temp == out.temp and out.sha256 else _digest(temp)
         files[final.name] = {"bytes": temp.stat().st_size, "sha256": digest}
     manifest = {"generator": "geomap", **out.info, "file": out.target.name, "files": files}
@@ -120,12 +113,7 @@ def _commit(out: AtomicOutput) -> int:
     for temp, final in pairs:
         os.replace(temp, final)
     os.replace(manifest_temp, manifest_path(out.target))
-    with contextlib.suppress(OSError):  # not every file system can sync a folder
-        dir_fd = os.open(out.target.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+    fsync_folder(out.target.parent)
     return int(files[out.target.name]["bytes"])
 
 
