@@ -28,6 +28,8 @@ are then filtered by rules that need no model:
   "Islamic Resistance in Iraq", "The National", "IRNA") is not a place, nor is a portfolio
   ("Department of Justice") or a leader's term ("the Obama administration"), which the
   resolver checks;
+- directions: a name made only of direction words right before another name describes it
+  ("Far North Queensland", "South East Asian");
 - streets: a name right before "Street", "Road", "Avenue" ... or "St.", "Rd." is a
   street's ("Hertford Road" is in London, not in Hertford), unless the whole is a known
   name ("Wall Street"); "St.", "Mt." and "Ft." before a name are part of it ("St. Louis").
@@ -113,6 +115,9 @@ _DIRECTIONS = frozenset(
     "western eastern northern southern central northwestern northeastern southwestern "
     "southeastern north south east west".split()
 )
+# A name made only of these, right before another name, describes that name: "Far North
+# Queensland", "South East Asian", "the south West Coast", "Calgary-North West MLA".
+_MODIFIER_WORDS = _DIRECTIONS | {"far", "upper", "lower", "northeast", "northwest"}
 # Generic words that often open another name: "U.S. District Judge", "Kansas City Chiefs".
 _OPENS_NAMES = frozenset({"district", "city", "base", "camp", "region"})
 
@@ -488,6 +493,13 @@ class Recognizer:
         if self._in_hyphenated_name(tokens, i, j, text):
             return None  # part of a longer hyphenated name: "Wal-Mart", "Coca-Cola"
         after = tokens[j + 1] if j + 1 < len(tokens) else None
+        if (
+            after
+            and after.capitalised
+            and text[tokens[j].end : after.start] == " "
+            and all(t.value.lower() in _MODIFIER_WORDS for t in tokens[i : j + 1])
+        ):
+            return None  # "Far North Queensland": a part of the name after it
         if (
             after
             and text[tokens[j].end : after.start] == " "

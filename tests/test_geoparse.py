@@ -411,6 +411,25 @@ def test_abbreviations_with_a_period(gazetteer: Gazetteer, text: str, places: li
 
 
 @pytest.mark.parametrize(
+    ("text", "places"),
+    [
+        ("Youth crime rose in Far North Queensland last year.", ["Queensland"]),
+        (
+            "Rain fell in Western Australia and in the South West on Sunday.",
+            ["Western Australia", "South West"],
+        ),
+    ],
+)
+def test_a_direction_before_a_name_describes_it(
+    gazetteer: Gazetteer, text: str, places: list[str]
+) -> None:
+    # "Far North" is a region of Cameroon, but here it only says where in Queensland; a
+    # direction name with no name after it stays a place
+    mentions = geoparse(text, gazetteer=gazetteer)
+    assert [m.surface for m in mentions if m.kind == "place"] == places
+
+
+@pytest.mark.parametrize(
     "city",
     [
         "Istanbul",
