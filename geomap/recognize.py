@@ -144,6 +144,7 @@ class Span:
     cue: str = ""  # the cue word right before, lowercased
     common_word: bool = False  # one word that is also a common English word
     in_name: bool = False  # ... next to capitalised words: "Rose Garden", "Environment Canada"
+    hyphen_pair: bool = False  # one of two names a hyphen joins: "Russia-Turkey", "Coca-Cola"
     first_name: bool = False  # the first name of a person named in full in the same text
     lookup: str = ""  # the text to look up when it differs from the surface ("Babel province")
 
@@ -490,8 +491,9 @@ class Recognizer:
             return None
         if all(w in _GENERIC_TOKENS for w in folded.split()):
             return None  # "Air Base" alone names nothing
-        if self._in_hyphenated_name(tokens, i, j, text):
-            return None  # part of a longer hyphenated name: "Wal-Mart", "Coca-Cola"
+        hyphenated = self._hyphenated(tokens, i, j, text)
+        if hyphenated == "name":
+            return None  # part of a longer hyphenated name: "Wal-Mart"
         after = tokens[j + 1] if j + 1 < len(tokens) else None
         if (
             after
@@ -518,7 +520,7 @@ class Recognizer:
         prev = tokens[i - 1].value.lower() if i > 0 else ""
         if i > 0 and text[tokens[i - 1].end : s] not in (" ", "\n"):
             prev = ""
-        common = i == j and _is_common(surface)
+        common = i == j and _is_common(surface) and not self._heads_a_list(tokens, j, text)
         return Span(
             s,
             e,
@@ -529,21 +531,54 @@ class Recognizer:
             cue=prev if prev in CUE_WORDS else "",
             common_word=common,
             in_name=common and self._in_name_chain(tokens, i, text),
+            hyphen_pair=hyphenated == "pair",
             lookup=lookup if lookup != surface else "",
         )
 
-    def _in_hyphenated_name(self, tokens: list[Token], i: int, j: int, text: str) -> bool:
+    def _heads_a_list(self, tokens: list[Token], j: int, text: str) -> bool:
+        """Whether names follow token ``j`` as a list: "Saskatoon, Calgary and Winnipeg"."""
+        k, n = j, len(tokens)
+        while k + 1 < n and text[tokens[k].end : tokens[k + 1].start] == ", ":
+            if tokens[k + 1].value in ("and", "or"):  # "Nice, Cannes, and Monaco"
+                break
+            end = self._longest(tokens, k + 1, text) if tokens[k + 1].capitalised else -1
+            if end < 0 or (end == k + 1 and _is_common(tokens[end].value)):
+                return False
+            k = end
+        if k == j or k + 2 >= n or tokens[k + 1].value not in ("and", "or"):
+            return False
+        return tokens[k + 2].capitalised and self._longest(tokens, k + 2, text) >= 0
+
+    def _hyphenated(self, tokens: list[Token], i: int, j: int, text: str) -> str:
+        """How a hyphen joins the name to a capitalised word: "" (it does not, or the word
+        is a place: "Iraq-Syria"), "pair" (two known names before a lowercase word:
+        "Russia-Turkey ties"), or "name" (part of a longer name: "Wal-Mart")."""
+        name = text[tokens[i].start : tokens[j].end]
         after = tokens[j + 1] if j + 1 < len(tokens) else None
         if after and text[tokens[j].end : after.start] == "-" and after.capitalised:
-            return not self._place_word(after.value)
+            if self._place_word(after.value):
+                return ""
+            nxt = tokens[j + 2] if j + 2 < len(tokens) else None
+            return "pair" if self._pair(name, after.value, nxt) else "name"
         before = tokens[i - 1] if i > 0 else None
         if before and text[before.end : tokens[i].start] == "-" and before.capitalised:
-            return not self._place_word(before.value)
-        return False
+            if self._place_word(before.value):
+                return ""
+            return "pair" if self._pair(before.value, name, after) else "name"
+        return ""
 
     def _place_word(self, word: str) -> bool:
-        """A word that names a place by itself and is not a common word ("Russia-Turkey")."""
+        """A word that names a place by itself and is not a common word ("Iraq-Syria")."""
         return bool(self._known(word)) and not _is_common(word)
+
+    def _pair(self, first: str, second: str, nxt: Token | None) -> bool:
+        """Two names a hyphen joins before a lowercase word: "Russia-Turkey ties", "the
+        Canada-EU deal", but also "Coca-Cola shares", which the resolver sorts out."""
+        return (
+            (nxt is None or not nxt.capitalised)
+            and self._known(first) is True
+            and self._known(second) is True
+        )
 
     def _in_name_chain(self, tokens: list[Token], i: int, text: str) -> bool:
         if self._name_follows(tokens, i, text):

@@ -177,6 +177,8 @@ def _keep(span: Span, candidates: list[Candidate], text: str) -> bool:
     best = max(_prominence(c) for c in candidates)
     if span.in_name and not span.cue:  # "Rose Garden", but "Environment Canada"
         return best >= _COUNTRY_PROMINENCE
+    if span.hyphen_pair:  # "Russia-Turkey ties", but "shares of Coca-Cola"
+        return best >= _COUNTRY_PROMINENCE
     if span.common_word and not span.cue:
         limit = _COMMON_PROMINENCE if span.sentence_initial else _COMMON_MIDSENTENCE
         return best >= limit

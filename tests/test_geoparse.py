@@ -430,6 +430,29 @@ def test_a_direction_before_a_name_describes_it(
 
 
 @pytest.mark.parametrize(
+    ("text", "places"),
+    [
+        ("Talks aimed to mend Russia-Turkey ties after the shooting.", ["Russia", "Turkey"]),
+        ("Flights on the London-Paris route resumed.", ["London", "Paris"]),
+        ("Shares of Coca-Cola fell in Atlanta.", ["Atlanta"]),
+        (
+            "Buffalo, Rochester and Syracuse saw snow on Monday.",
+            ["Buffalo", "Rochester", "Syracuse"],
+        ),
+        ("Nice, Cannes, and Monaco were busy.", ["Nice", "Cannes", "Monaco"]),
+        ("Reading, writing and arithmetic were taught in Leeds.", ["Leeds"]),
+    ],
+)
+def test_names_joined_by_a_hyphen_or_listed(
+    gazetteer: Gazetteer, text: str, places: list[str]
+) -> None:
+    # two famous places a hyphen joins are both places, a brand is not; a common word
+    # opening a sentence is a place when a list of places follows it
+    mentions = geoparse(text, gazetteer=gazetteer)
+    assert [m.surface for m in mentions if m.kind == "place"] == places
+
+
+@pytest.mark.parametrize(
     "city",
     [
         "Istanbul",
