@@ -35,6 +35,7 @@ are then filtered by rules that need no model:
   name ("Wall Street"); "St.", "Mt." and "Ft." before a name are part of it ("St. Louis").
 
 Demonyms and adjectives ("Iraqi", "Syrians") are found from ``geomap/data/demonyms.csv``,
+except where they name a language ("shouted in Turkish,", "speaks French and Arabic"),
 and postal abbreviations with their period ("Ky.", "B.C.") from
 ``geomap/data/abbreviations.csv``.
 """
@@ -95,6 +96,15 @@ _KIN_BEFORE = re.compile(
     r"\b(?:wife|husband|son|daughter|brother|sister|mother|father|grandson|granddaughter|"
     r"grandmother|grandfather|nephew|niece|cousin|uncle|aunt|fianc[eé]e?|widow|widower|"
     r"stepson|stepdaughter|partner|twin|boyfriend|girlfriend)s?(?:\s+of)?\s*,?\s+$"
+)
+# A demonym that names a language: "shouted in Turkish,", "teaching English to".
+_A_LANGUAGE_VERB = re.compile(
+    r"\b(?:speaks?|spoke|spoken|speaking|teach(?:es|ing)?|taught|learn(?:s|ing|t|ed)?|"
+    r"translated\s+(?:from|into)|fluent\s+in)\s+$",
+    re.IGNORECASE,
+)
+_FUNCTION_WORDS = frozenset(
+    "and or to as with for from in on at but by of than then when while who which".split()
 )
 _AGE_AFTER = re.compile(r",\s+\d{1,3}\s*(?:,|\)|\bof\b|$)")
 
@@ -305,6 +315,19 @@ class Recognizer:
         country = self._demonyms.get(tok.value)
         return (i, country) if country else None
 
+    @staticmethod
+    def _a_language(tokens: list[Token], i: int, j: int, text: str) -> bool:
+        """Whether the demonym at tokens ``i..j`` names a language: after a verb of speech
+        or learning, before punctuation or a function word ("speaks French and Arabic"),
+        or after "in" right before punctuation ("shouted in Turkish,")."""
+        start, after = tokens[i].start, text[tokens[j].end : tokens[j].end + 2]
+        before = text[max(0, start - 30) : start]
+        ends = not after[:1].isalnum() and not after.startswith((" ", "-", "'", "’"))
+        nxt = tokens[j + 1].value if j + 1 < len(tokens) else ""
+        if _A_LANGUAGE_VERB.search(before):
+            return ends or (after[:1] == " " and nxt in _FUNCTION_WORDS)
+        return before.lower().endswith(" in ") and ends
+
     def _masked(self, text: str, tokens: list[Token]) -> list[tuple[int, int]]:
         """Offsets of actor names: spans inside them are not places."""
         spans: list[tuple[int, int]] = []
@@ -466,6 +489,8 @@ class Recognizer:
             joined = j + 1 < len(tokens) and text[tokens[j].end : tokens[j + 1].start] == " "
             if joined and self._org_follows(tokens, j + 1, text):
                 return None, j  # "American Psychological Association" names an actor
+            if self._a_language(tokens, i, j, text):
+                return None, j  # "shouted in Turkish,", "teaching English to pupils"
             s, e = tokens[i].start, tokens[j].end
             return Span(s, e, text[s:e], "", sentence_of(s), "demonym", country), j
         if end < 0 or (end == i and not tok.capitalised):

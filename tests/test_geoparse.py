@@ -453,6 +453,22 @@ def test_names_joined_by_a_hyphen_or_listed(
 
 
 @pytest.mark.parametrize(
+    ("text", "demonyms"),
+    [
+        ("The gunman shouted about Aleppo in Turkish, witnesses said.", []),
+        ("Officials in Beirut speak French and Arabic.", []),
+        ("She is teaching English to pupils in Perpignan.", []),
+        ("He was held in Turkish custody near Ankara.", ["Turkish"]),
+        ("Funds went into American and European firms.", ["American", "European"]),
+    ],
+)
+def test_a_language_is_not_a_demonym(gazetteer: Gazetteer, text: str, demonyms: list[str]) -> None:
+    # a language says nothing of where the report is; an adjective before a noun does
+    mentions = geoparse(text, gazetteer=gazetteer)
+    assert [m.surface for m in mentions if m.kind == "demonym"] == demonyms
+
+
+@pytest.mark.parametrize(
     "city",
     [
         "Istanbul",
