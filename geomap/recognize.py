@@ -612,6 +612,8 @@ class Recognizer:
             return False
         prev = tokens[i - 1]
         if prev.value in ("of", "and", "&") and i > 1:  # "Department of Fish and Wildlife"
+            if prev.value != "of" and self._known(tokens[i - 2].value) is True:
+                return False  # "Moscow and Berlin": a list of places, not a name
             prev = tokens[i - 2]
         return (
             prev.capitalised

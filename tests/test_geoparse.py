@@ -441,6 +441,8 @@ def test_a_direction_before_a_name_describes_it(
         ),
         ("Nice, Cannes, and Monaco were busy.", ["Nice", "Cannes", "Monaco"]),
         ("Reading, writing and arithmetic were taught in Leeds.", ["Leeds"]),
+        ("Police in Moscow and Berlin arrested suspects.", ["Moscow", "Berlin"]),
+        ("The Department of Fish and Wildlife closed the lake.", []),
     ],
 )
 def test_names_joined_by_a_hyphen_or_listed(
