@@ -222,11 +222,13 @@ def _named_so(span: Span, candidates: list[Candidate]) -> list[Candidate]:
     Pacific").
     """
     surface = fold(span.surface)
-    return [
-        c
-        for c in candidates
-        if c.feature in _SEAS_AND_LANDS or fold(c.matched) == surface == fold(c.name)
-    ]
+
+    def own_name(c: Candidate) -> bool:
+        if c.matched == c.name:
+            return fold(c.name) == surface
+        return fold(c.matched) == surface == fold(c.name)
+
+    return [c for c in candidates if c.feature in _SEAS_AND_LANDS or own_name(c)]
 
 
 # Words around a place's name in the name of something in or part of it: "North London",
