@@ -65,6 +65,8 @@ PASSES: dict[str, str] = {
 }
 
 _CANDIDATES = 25
+_DIVISION_RATIO = 15  # a division this many times its namesake city's people outranks it,
+_DIVISION_PEOPLE = 5_000_000  # ... if it has millions: not Banjul's or Ramallah's division
 _W_CURATED = 0.15  # a listed place's lead over namesakes in the first ranking
 _CURATED_PROMINENCE = 0.2  # ... and in the prominence the recognition rules ask of a name
 _COUNTY_SCORE = 0.85  # a county of this name exists: as good as a division named so
@@ -156,6 +158,30 @@ def _curated(c: Candidate) -> float:
     """Listed places lead their namesakes: the White House over Casablanca, whose name
     translates as much."""
     return _W_CURATED if _is_curated(c) else 0.0
+
+
+def _division_over_small_namesake(
+    span: Span, candidates: list[Candidate], scores: list[float]
+) -> None:
+    """A division many times its namesake city's size is what the bare name means.
+
+    "Quebec" is the province of 8 million, not its capital of half a million ("Quebec City"
+    is the city); "New York", "Washington" and "Basra" stay cities, their divisions being
+    less than fifteen times as populous, and so do capitals of small divisions ("Ramallah").
+    """
+    bare = fold(span.surface)
+    for k, c in enumerate(candidates):
+        if c.feature != "admin1" or c.population < _DIVISION_PEOPLE or fold(c.name) != bare:
+            continue
+        for city, score in zip(candidates, scores, strict=True):
+            if (
+                city.feature == "populated_place"
+                and city.admin1_code == c.admin1_code
+                and 0 < city.population * _DIVISION_RATIO <= c.population
+                and fold(city.name) == fold(c.name)
+                and score > scores[k]
+            ):
+                scores[k] = score + 0.01
 
 
 def _prominence(c: Candidate) -> float:
@@ -653,7 +679,9 @@ def resolve_spans(
         if span.common_word and span.cue != "given" and not span.surface.isupper():  # "US"
             found = _named_so(span, found)
         if found and _keep(span, found, text):
-            items.append(_Item(span, found, [c.score + _curated(c) for c in found]))
+            scores = [c.score + _curated(c) for c in found]
+            _division_over_small_namesake(span, found, scores)
+            items.append(_Item(span, found, scores))
         elif span.cue == "given":  # spans given by the caller are all answered
             unlisted.append(span)
     items = _without_first_names(items, {d.country for d in demonyms})

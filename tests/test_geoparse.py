@@ -647,3 +647,22 @@ def test_a_county_abbreviated_co_is_placed_in_its_state(gazetteer: Gazetteer) ->
     spans = [_span(text, "PLYMOUTH CO."), _span(text, "Iowa")]
     county, _state = geoparse(text, gazetteer=gazetteer, spans=spans)
     assert county.place is not None and county.place.admin1_code == "US-IA"
+
+
+@pytest.mark.parametrize(
+    ("text", "feature"),
+    [
+        ("Police in Quebec said the roads were icy.", "admin1"),
+        ("The mayor of Quebec City spoke on Monday.", "populated_place"),
+        ("Officials in Washington said the talks would resume.", "populated_place"),
+        ("Officials in New York said the talks would resume.", "populated_place"),
+    ],
+)
+def test_a_division_of_millions_outranks_a_small_namesake_city(
+    gazetteer: Gazetteer, text: str, feature: str
+) -> None:
+    # Quebec the province has twenty times its capital's people; the District of Columbia
+    # and New York City are large beside their states
+    (mention,) = [m for m in geoparse(text, gazetteer=gazetteer) if m.kind == "place"]
+    assert mention.place is not None
+    assert mention.place.feature == feature
