@@ -511,6 +511,10 @@ class Recognizer:
             k -= 1
         e = tokens[k].end
         surface = text[s:e]
+        if k < j and tokens[k].value.lower() in _GENERIC_TOKENS:
+            lookup = surface  # "the Hall County town": the name says what it is already
+        elif k + 1 < j and tokens[k + 1].value in GENERIC_WORDS:
+            lookup = text[s : tokens[k + 1].end]  # "the Anbar province town of": a province
         folded = self._fold(lookup)
         if folded in self._stop or len(folded) < 2:
             return None

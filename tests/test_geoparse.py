@@ -666,3 +666,24 @@ def test_a_division_of_millions_outranks_a_small_namesake_city(
     (mention,) = [m for m in geoparse(text, gazetteer=gazetteer) if m.kind == "place"]
     assert mention.place is not None
     assert mention.place.feature == feature
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "admin1_code"),
+    [
+        ("Clashes broke out in the Anbar province town of Hit.", "Anbar", "IQ-AN"),
+        (
+            "The fair is held in the Hall County town near his farm in Texas.",
+            "Hall County",
+            "US-TX",
+        ),
+    ],
+)
+def test_generic_words_after_a_name_hint_once(
+    gazetteer: Gazetteer, text: str, surface: str, admin1_code: str
+) -> None:
+    # "province town" is a province's town: the name is looked up as "Anbar province",
+    # and "Hall County" already says it is a county
+    mention = next(m for m in geoparse(text, gazetteer=gazetteer) if m.surface == surface)
+    assert mention.place is not None
+    assert mention.place.admin1_code == admin1_code
