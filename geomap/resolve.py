@@ -46,7 +46,7 @@ from gazetteer import Candidate, Gazetteer
 from gazetteer.build import feature_prominence
 from gazetteer.normalize import fold, normalize_name, parse_name
 from geomap._unlisted import in_locality, in_parent
-from geomap.recognize import Span
+from geomap.recognize import Span, common_words
 from geomap.records import Mention
 
 __all__ = ["PASSES", "PassCounter", "resolve_spans"]
@@ -72,6 +72,12 @@ _CURATED_PROMINENCE = 0.2  # ... and in the prominence the recognition rules ask
 _COUNTY_SCORE = 0.85  # a county of this name exists: as good as a division named so
 _W_FOCUS = 0.35
 _W_ADMIN1_FOCUS = 0.15
+# A country's mentions do not make a small town of a world city's name: "the U.S. envoy
+# flew to Paris" is not Paris, Texas. Readings this far below the name's most prominent
+# one get this share of the country bonuses, unless the report names places in their
+# division too (Edmonton beside Cairns and Townsville is the Queensland suburb).
+_FOCUS_GAP = 0.25
+_W_FAR_BELOW = 0.0
 _W_HIERARCHY = 0.6
 _W_TITLE = 0.3
 _W_COHERENCE = 0.15
@@ -237,6 +243,13 @@ def _candidates(span: Span, gazetteer: Gazetteer) -> list[Candidate]:
         ]
         found = sorted(counties + found, key=lambda c: -c.score)
     return found
+
+
+def _a_common_word(span: Span) -> bool:
+    """A found span the recogniser marked so, or a given one-word span in the word list."""
+    if span.cue != "given":
+        return span.common_word
+    return " " not in span.surface and span.surface.lower() in common_words()
 
 
 def _named_so(span: Span, candidates: list[Candidate]) -> list[Candidate]:
@@ -480,14 +493,19 @@ def _country_focus(
     for it in items:
         elsewhere = {code for code, keys in named.items() if keys - {it.span.key}}
         here = local[it.span.sentence] | local.get(previous.get(it.span.sentence, (0, 0)), set())
-        bonus = [
-            _W_FOCUS * _share(countries, c.country)
-            + _W_ADMIN1_FOCUS * _share(divisions, c.admin1_code)
-            + (_W_COUNTRY if c.feature == "country" else 0.0)
-            + (_W_NAMED_COUNTRY if c.country in elsewhere else 0.0)
-            + (_W_LOCAL_COUNTRY if c.country in here and c.feature != "country" else 0.0)
-            for c in it.candidates
-        ]
+        highest = max(_prominence(c) for c in it.candidates)
+        bonus = []
+        for c in it.candidates:
+            in_division = _share(divisions, c.admin1_code)
+            national = (
+                _W_FOCUS * _share(countries, c.country)
+                + (_W_NAMED_COUNTRY if c.country in elsewhere else 0.0)
+                + (_W_LOCAL_COUNTRY if c.country in here and c.feature != "country" else 0.0)
+            )
+            if _prominence(c) <= highest - _FOCUS_GAP and not in_division:
+                national *= _W_FAR_BELOW
+            country = _W_COUNTRY if c.feature == "country" else 0.0
+            bonus.append(national + _W_ADMIN1_FOCUS * in_division + country)
         _rescore(it, bonus, "country_focus", counter)
 
 
@@ -676,7 +694,7 @@ def resolve_spans(
             found = cache_[span.lookup or span.surface] = _candidates(span, gazetteer)
         if not found and span.cue == "given":  # "North London", "Vancouver Art Gallery"
             span, found = _built_on(span, gazetteer)
-        if span.common_word and span.cue != "given" and not span.surface.isupper():  # "US"
+        if _a_common_word(span) and not span.surface.isupper():  # "US" is not "us"
             found = _named_so(span, found)
         if found and _keep(span, found, text):
             scores = [c.score + _curated(c) for c in found]

@@ -687,3 +687,30 @@ def test_generic_words_after_a_name_hint_once(
     mention = next(m for m in geoparse(text, gazetteer=gazetteer) if m.surface == surface)
     assert mention.place is not None
     assert mention.place.admin1_code == admin1_code
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "country"),
+    [
+        (
+            "U.S. officials met in Washington on Monday. The U.S. envoy then flew to Paris.",
+            "Paris",
+            "FR",
+        ),
+        ("The U.S. said its envoy would fly to Paris and then to Berlin.", "Berlin", "DE"),
+        (
+            "Youths broke into homes in Edmonton, police in Cairns said, as crime rose across "
+            "Townsville and Queensland.",
+            "Edmonton",
+            "AU",
+        ),
+    ],
+)
+def test_a_countrys_mentions_do_not_shrink_a_world_city(
+    gazetteer: Gazetteer, text: str, surface: str, country: str
+) -> None:
+    # "the U.S." names an actor: Paris stays in France; towns named in Queensland do make
+    # Edmonton the Cairns suburb rather than the Canadian city
+    mention = next(m for m in geoparse(text, gazetteer=gazetteer) if m.surface == surface)
+    assert mention.place is not None
+    assert mention.place.country == country
