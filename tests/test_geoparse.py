@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 import pytest
 
-from gazetteer import Gazetteer
+from gazetteer import Candidate, Gazetteer
 from geomap.geoparse import geoparse
 from geomap.ingest import read_reports
 from geomap.records import Mention
@@ -585,6 +585,12 @@ def _resolved(gazetteer: Gazetteer, text: str, surface: str) -> Mention:
     return next(m for m in geoparse(text, gazetteer=gazetteer) if m.surface == surface)
 
 
+def _place_of(gazetteer: Gazetteer, text: str, surface: str) -> Candidate:
+    place = _resolved(gazetteer, text, surface).place
+    assert place is not None, f"{surface!r} was not resolved"
+    return place
+
+
 def test_neighbouring_names_support_each_other(gazetteer: Gazetteer) -> None:
     # Alone, "Edmonton" is the Canadian city; beside Enfield and Tottenham it is the
     # north London district, whose readings lie within a few kilometres of each other.
@@ -684,9 +690,7 @@ def test_generic_words_after_a_name_hint_once(
 ) -> None:
     # "province town" is a province's town: the name is looked up as "Anbar province",
     # and "Hall County" already says it is a county
-    mention = next(m for m in geoparse(text, gazetteer=gazetteer) if m.surface == surface)
-    assert mention.place is not None
-    assert mention.place.admin1_code == admin1_code
+    assert _place_of(gazetteer, text, surface).admin1_code == admin1_code
 
 
 @pytest.mark.parametrize(
@@ -711,6 +715,4 @@ def test_a_countrys_mentions_do_not_shrink_a_world_city(
 ) -> None:
     # "the U.S." names an actor: Paris stays in France; towns named in Queensland do make
     # Edmonton the Cairns suburb rather than the Canadian city
-    mention = next(m for m in geoparse(text, gazetteer=gazetteer) if m.surface == surface)
-    assert mention.place is not None
-    assert mention.place.country == country
+    assert _place_of(gazetteer, text, surface).country == country
