@@ -128,6 +128,12 @@ _DIRECTIONS = frozenset(
 # A name made only of these, right before another name, describes that name: "Far North
 # Queensland", "South East Asian", "the south West Coast", "Calgary-North West MLA".
 _MODIFIER_WORDS = _DIRECTIONS | {"far", "upper", "lower", "northeast", "northwest"}
+# Generic words for a division or a town: with only common words after them they name a
+# body, not a place ("City Council", "District Court", "Town Hall").
+_ADMIN_WORDS = frozenset(
+    "city county district town state province region village borough township parish "
+    "municipality governorate".split()
+)
 # Generic words that often open another name: "U.S. District Judge", "Kansas City Chiefs".
 _OPENS_NAMES = frozenset({"district", "city", "base", "camp", "region"})
 
@@ -520,6 +526,12 @@ class Recognizer:
             return None
         if all(w in _GENERIC_TOKENS for w in folded.split()):
             return None  # "Air Base" alone names nothing
+        if (
+            i < j
+            and tokens[i].value.lower() in _ADMIN_WORDS
+            and all(_is_common(t.value) for t in tokens[i + 1 : j + 1])
+        ):
+            return None  # "City Council", "District Court": a body, not a place
         hyphenated = self._hyphenated(tokens, i, j, text)
         if hyphenated == "name":
             return None  # part of a longer hyphenated name: "Wal-Mart"
@@ -611,7 +623,8 @@ class Recognizer:
 
     def _in_name_chain(self, tokens: list[Token], i: int, text: str) -> bool:
         if self._name_follows(tokens, i, text):
-            return True
+            # "the Paris City Council", "Mobile County Sheriff": the place's own body
+            return tokens[i + 1].value.lower() not in _ADMIN_WORDS
         if i == 0 or text[tokens[i - 1].end : tokens[i].start] != " ":
             return False
         prev = tokens[i - 1]

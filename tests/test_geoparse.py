@@ -716,3 +716,19 @@ def test_a_countrys_mentions_do_not_shrink_a_world_city(
     # "the U.S." names an actor: Paris stays in France; towns named in Queensland do make
     # Edmonton the Cairns suburb rather than the Canadian city
     assert _place_of(gazetteer, text, surface).country == country
+
+
+@pytest.mark.parametrize(
+    ("text", "places"),
+    [
+        ("The Springfield City Council voted Monday to fix the roads.", ["Springfield"]),
+        ("A District Court judge in Austin ruled on Friday.", ["Austin"]),
+        ("The Mobile City Council met in Alabama.", ["Mobile", "Alabama"]),
+    ],
+)
+def test_a_generic_word_and_common_words_name_a_body(
+    gazetteer: Gazetteer, text: str, places: list[str]
+) -> None:
+    # "City Council" is not Council, Idaho; the place before it is the council's
+    mentions = geoparse(text, gazetteer=gazetteer)
+    assert [m.surface for m in mentions if m.kind == "place"] == places
