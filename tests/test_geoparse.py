@@ -68,6 +68,11 @@ def _mention(doc: Parsed, phrase: str, surface: str, nth: int = 0) -> Mention:
     return m
 
 
+def _places(gazetteer: Gazetteer, text: str) -> list[str]:
+    """The place names geoparsed from ``text``, in order."""
+    return [m.surface for m in geoparse(text, gazetteer=gazetteer) if m.kind == "place"]
+
+
 def _overlapping(doc: Parsed, start: int, end: int) -> list[Mention]:
     return [m for m in doc.mentions if m.start < end and start < m.end]
 
@@ -388,8 +393,7 @@ def test_a_common_word_must_be_a_places_own_name(
 ) -> None:
     # "Tiger" is Macon only by its nickname "Tiger Town", "Garden" Singapore by "Garden
     # City"; a sea keeps its short name
-    mentions = geoparse(text, gazetteer=gazetteer)
-    assert [m.surface for m in mentions if m.kind == "place"] == places
+    assert _places(gazetteer, text) == places
 
 
 @pytest.mark.parametrize(
@@ -406,8 +410,7 @@ def test_a_common_word_must_be_a_places_own_name(
 def test_abbreviations_with_a_period(gazetteer: Gazetteer, text: str, places: list[str]) -> None:
     # "Rd." and "St." after a name make a street; "St." before one is part of the name,
     # unless the saint's name is a church's or a hospital's
-    mentions = geoparse(text, gazetteer=gazetteer)
-    assert [m.surface for m in mentions if m.kind == "place"] == places
+    assert _places(gazetteer, text) == places
 
 
 @pytest.mark.parametrize(
@@ -425,8 +428,7 @@ def test_a_direction_before_a_name_describes_it(
 ) -> None:
     # "Far North" is a region of Cameroon, but here it only says where in Queensland; a
     # direction name with no name after it stays a place
-    mentions = geoparse(text, gazetteer=gazetteer)
-    assert [m.surface for m in mentions if m.kind == "place"] == places
+    assert _places(gazetteer, text) == places
 
 
 @pytest.mark.parametrize(
@@ -450,8 +452,7 @@ def test_names_joined_by_a_hyphen_or_listed(
 ) -> None:
     # two famous places a hyphen joins are both places, a brand is not; a common word
     # opening a sentence is a place when a list of places follows it
-    mentions = geoparse(text, gazetteer=gazetteer)
-    assert [m.surface for m in mentions if m.kind == "place"] == places
+    assert _places(gazetteer, text) == places
 
 
 @pytest.mark.parametrize(
@@ -730,5 +731,4 @@ def test_a_generic_word_and_common_words_name_a_body(
     gazetteer: Gazetteer, text: str, places: list[str]
 ) -> None:
     # "City Council" is not Council, Idaho; the place before it is the council's
-    mentions = geoparse(text, gazetteer=gazetteer)
-    assert [m.surface for m in mentions if m.kind == "place"] == places
+    assert _places(gazetteer, text) == places
