@@ -39,7 +39,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, lru_cache
 from itertools import pairwise
 
 from gazetteer import Candidate, Gazetteer
@@ -175,16 +175,17 @@ def _division_over_small_namesake(
     is the city); "New York", "Washington" and "Basra" stay cities, their divisions being
     less than fifteen times as populous, and so do capitals of small divisions ("Ramallah").
     """
-    bare = fold(span.surface)
     for k, c in enumerate(candidates):
-        if c.feature != "admin1" or c.population < _DIVISION_PEOPLE or fold(c.name) != bare:
+        if c.feature != "admin1" or c.population < _DIVISION_PEOPLE:
+            continue
+        if _fold_name(c.name) != fold(span.surface):
             continue
         for city, score in zip(candidates, scores, strict=True):
             if (
                 city.feature == "populated_place"
                 and city.admin1_code == c.admin1_code
                 and 0 < city.population * _DIVISION_RATIO <= c.population
-                and fold(city.name) == fold(c.name)
+                and _fold_name(city.name) == _fold_name(c.name)
                 and score > scores[k]
             ):
                 scores[k] = score + 0.01
@@ -245,6 +246,12 @@ def _candidates(span: Span, gazetteer: Gazetteer) -> list[Candidate]:
     return found
 
 
+@lru_cache(maxsize=65_536)
+def _fold_name(name: str) -> str:
+    """``fold`` for gazetteer names, which recur from report to report."""
+    return fold(name)
+
+
 def _a_common_word(span: Span) -> bool:
     """A found span the recogniser marked so, or a given one-word span in the word list."""
     if span.cue != "given":
@@ -264,8 +271,8 @@ def _named_so(span: Span, candidates: list[Candidate]) -> list[Candidate]:
 
     def own_name(c: Candidate) -> bool:
         if c.matched == c.name:
-            return fold(c.name) == surface
-        return fold(c.matched) == surface == fold(c.name)
+            return _fold_name(c.name) == surface
+        return _fold_name(c.matched) == surface == _fold_name(c.name)
 
     return [c for c in candidates if c.feature in _SEAS_AND_LANDS or own_name(c)]
 
@@ -493,16 +500,17 @@ def _country_focus(
     for it in items:
         elsewhere = {code for code, keys in named.items() if keys - {it.span.key}}
         here = local[it.span.sentence] | local.get(previous.get(it.span.sentence, (0, 0)), set())
-        highest = max(_prominence(c) for c in it.candidates)
+        prominence = [_prominence(c) for c in it.candidates]
+        highest = max(prominence)
         bonus = []
-        for c in it.candidates:
+        for c, own in zip(it.candidates, prominence, strict=True):
             in_division = _share(divisions, c.admin1_code)
             national = (
                 _W_FOCUS * _share(countries, c.country)
                 + (_W_NAMED_COUNTRY if c.country in elsewhere else 0.0)
                 + (_W_LOCAL_COUNTRY if c.country in here and c.feature != "country" else 0.0)
             )
-            if _prominence(c) <= highest - _FOCUS_GAP and not in_division:
+            if own <= highest - _FOCUS_GAP and not in_division:
                 national *= _W_FAR_BELOW
             country = _W_COUNTRY if c.feature == "country" else 0.0
             bonus.append(national + _W_ADMIN1_FOCUS * in_division + country)
