@@ -526,34 +526,10 @@ class Recognizer:
             return None
         if all(w in _GENERIC_TOKENS for w in folded.split()):
             return None  # "Air Base" alone names nothing
-        if (
-            i < j
-            and tokens[i].value.lower() in _ADMIN_WORDS
-            and all(_is_common(t.value) for t in tokens[i + 1 : j + 1])
-        ):
-            return None  # "City Council", "District Court": a body, not a place
         hyphenated = self._hyphenated(tokens, i, j, text)
         if hyphenated == "name":
             return None  # part of a longer hyphenated name: "Wal-Mart"
-        after = tokens[j + 1] if j + 1 < len(tokens) else None
-        if (
-            after
-            and after.capitalised
-            and text[tokens[j].end : after.start] == " "
-            and all(t.value.lower() in _MODIFIER_WORDS for t in tokens[i : j + 1])
-        ):
-            return None  # "Far North Queensland": a part of the name after it
-        if (
-            after
-            and text[tokens[j].end : after.start] == " "
-            and (after.value in _STREET_WORDS or _STREET_ABBREVIATIONS.match(text, after.start))
-        ):
-            return None  # a street named after a place is not in it: "Hertford Road", London
-        if tokens[i].value.lower() in _SAINT and (
-            _A_SAINTS_BUILDING.match(text, e)
-            or _OF_A_CHURCH.search(text, max(0, s - 40), s)
-            or (i >= 3 and tokens[i - 1].value == "and" and tokens[i - 3].value in ("St", "Saint"))
-        ):
+        if self._names_something_else(tokens, i, j, text):
             return None
         letters = surface.replace(".", "")
         if letters.isupper() and len(letters) <= 3 and surface not in self._capitals:
@@ -575,6 +551,31 @@ class Recognizer:
             hyphen_pair=hyphenated == "pair",
             lookup=lookup if lookup != surface else "",
         )
+
+    @staticmethod
+    def _names_something_else(tokens: list[Token], i: int, j: int, text: str) -> bool:
+        """Whether the name at tokens ``i..j`` is part of a body's, a street's, a church's
+        or a longer place's name, by the words around it."""
+        s, e = tokens[i].start, tokens[j].end
+        if (
+            i < j
+            and tokens[i].value.lower() in _ADMIN_WORDS
+            and all(_is_common(t.value) for t in tokens[i + 1 : j + 1])
+        ):
+            return True  # "City Council", "District Court": a body, not a place
+        after = tokens[j + 1] if j + 1 < len(tokens) else None
+        if after and text[e : after.start] == " ":
+            if after.capitalised and all(
+                t.value.lower() in _MODIFIER_WORDS for t in tokens[i : j + 1]
+            ):
+                return True  # "Far North Queensland": a part of the name after it
+            if after.value in _STREET_WORDS or _STREET_ABBREVIATIONS.match(text, after.start):
+                return True  # a street named after a place is not in it: "Hertford Road"
+        return tokens[i].value.lower() in _SAINT and bool(
+            _A_SAINTS_BUILDING.match(text, e)
+            or _OF_A_CHURCH.search(text, max(0, s - 40), s)
+            or (i >= 3 and tokens[i - 1].value == "and" and tokens[i - 3].value in ("St", "Saint"))
+        )  # "St. Michael's Hospital", "the church of St. Peter and St. Paul"
 
     def _heads_a_list(self, tokens: list[Token], j: int, text: str) -> bool:
         """Whether names follow token ``j`` as a list: "Saskatoon, Calgary and Winnipeg"."""

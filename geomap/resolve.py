@@ -74,10 +74,9 @@ _W_FOCUS = 0.35
 _W_ADMIN1_FOCUS = 0.15
 # A country's mentions do not make a small town of a world city's name: "the U.S. envoy
 # flew to Paris" is not Paris, Texas. Readings this far below the name's most prominent
-# one get this share of the country bonuses, unless the report names places in their
-# division too (Edmonton beside Cairns and Townsville is the Queensland suburb).
+# one get no country bonus, unless the report names places in their division too
+# (Edmonton beside Cairns and Townsville is the Queensland suburb).
 _FOCUS_GAP = 0.25
-_W_FAR_BELOW = 0.0
 _W_HIERARCHY = 0.6
 _W_TITLE = 0.3
 _W_COHERENCE = 0.15
@@ -208,9 +207,8 @@ def _keep(span: Span, candidates: list[Candidate], text: str) -> bool:
     if span.surface.islower():  # "north central Missouri" describes; "the western desert"
         return any(_is_curated(c) for c in candidates)
     best = max(_prominence(c) for c in candidates)
-    if span.in_name and not span.cue:  # "Rose Garden", but "Environment Canada"
-        return best >= _COUNTRY_PROMINENCE
-    if span.hyphen_pair:  # "Russia-Turkey ties", but "shares of Coca-Cola"
+    if (span.in_name and not span.cue) or span.hyphen_pair:
+        # "Environment Canada" but "Rose Garden"; "Russia-Turkey ties" but "Coca-Cola"
         return best >= _COUNTRY_PROMINENCE
     if span.common_word and not span.cue:
         limit = _COMMON_PROMINENCE if span.sentence_initial else _COMMON_MIDSENTENCE
@@ -260,7 +258,7 @@ def _a_common_word(span: Span) -> bool:
 
 
 def _named_so(span: Span, candidates: list[Candidate]) -> list[Candidate]:
-    """The places a common word found in a text is the own name of.
+    """The places a common word is the own name of.
 
     "Tiger" is not Macon by way of its nickname "Tiger Town", nor "Garden" Singapore by
     "Garden City", nor "Public" a Ugandan district by a stray alternate name; "Reading"
@@ -511,7 +509,7 @@ def _country_focus(
                 + (_W_LOCAL_COUNTRY if c.country in here and c.feature != "country" else 0.0)
             )
             if own <= highest - _FOCUS_GAP and not in_division:
-                national *= _W_FAR_BELOW
+                national = 0.0
             country = _W_COUNTRY if c.feature == "country" else 0.0
             bonus.append(national + _W_ADMIN1_FOCUS * in_division + country)
         _rescore(it, bonus, "country_focus", counter)
