@@ -32,7 +32,9 @@ are then filtered by rules that need no model:
   ("Far North Queensland", "South East Asian");
 - streets: a name right before "Street", "Road", "Avenue" ... or "St.", "Rd." is a
   street's ("Hertford Road" is in London, not in Hertford), unless the whole is a known
-  name ("Wall Street"); "St.", "Mt." and "Ft." before a name are part of it ("St. Louis").
+  name ("Wall Street"); "St.", "Mt." and "Ft." before a name are part of it ("St. Louis");
+- generic words: a lowercase one after a name is looked up with it ("Babel province"),
+  and a plural one after a list applies to each name ("Jefferson and Madison counties").
 
 Demonyms and adjectives ("Iraqi", "Syrians") are found from ``geomap/data/demonyms.csv``,
 except where they name a language ("shouted in Turkish,", "speaks French and Arabic"),
@@ -128,6 +130,17 @@ _DIRECTIONS = frozenset(
 # A name made only of these, right before another name, describes that name: "Far North
 # Queensland", "South East Asian", "the south West Coast", "Calgary-North West MLA".
 _MODIFIER_WORDS = _DIRECTIONS | {"far", "upper", "lower", "northeast", "northwest"}
+# A plural generic word after a name, or after a list of names, says what each one is:
+# "Jefferson and Madison counties" are Jefferson County and Madison County.
+_PLURAL_GENERIC = {
+    "counties": "County",
+    "provinces": "province",
+    "governorates": "governorate",
+    "districts": "district",
+}
+_NAME_WORDS = r"[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}"
+_LIST_JOIN = r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)"
+_PLURAL_AFTER = re.compile(rf"(?:{_LIST_JOIN}{_NAME_WORDS})*\s+({'|'.join(_PLURAL_GENERIC)})\b")
 # Generic words for a division or a town: with only common words after them they name a
 # body, not a place ("City Council", "District Court", "Town Hall").
 _ADMIN_WORDS = frozenset(
@@ -521,6 +534,10 @@ class Recognizer:
             lookup = surface  # "the Hall County town": the name says what it is already
         elif k + 1 < j and tokens[k + 1].value in GENERIC_WORDS:
             lookup = text[s : tokens[k + 1].end]  # "the Anbar province town of": a province
+        elif k == j and (plural := _PLURAL_AFTER.match(text, e)):
+            lookup = (
+                f"{surface} {_PLURAL_GENERIC[plural.group(1)]}"  # "Jefferson and Madison counties"
+            )
         folded = self._fold(lookup)
         if folded in self._stop or len(folded) < 2:
             return None

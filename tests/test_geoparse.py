@@ -732,3 +732,19 @@ def test_a_generic_word_and_common_words_name_a_body(
 ) -> None:
     # "City Council" is not Council, Idaho; the place before it is the council's
     assert _places(gazetteer, text) == places
+
+
+def test_a_plural_generic_word_after_a_list_says_what_each_name_is(gazetteer: Gazetteer) -> None:
+    # "Jefferson and Madison counties" are counties; Watertown and Binghamton put them in
+    # New York
+    text = (
+        "Flooding closed roads in Jefferson and Madison counties on Tuesday, and schools in "
+        "Watertown canceled classes, the weather service in Binghamton said."
+    )
+    for surface in ("Jefferson", "Madison"):
+        place = _place_of(gazetteer, text, surface)
+        assert (place.name, place.feature, place.admin1_code) == (
+            f"{surface} County",
+            "admin2",
+            "US-NY",
+        )
