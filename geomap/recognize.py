@@ -140,7 +140,9 @@ _PLURAL_GENERIC = {
 }
 _NAME_WORDS = r"[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}"
 _LIST_JOIN = r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)"
-_PLURAL_AFTER = re.compile(rf"(?:{_LIST_JOIN}{_NAME_WORDS})*\s+({'|'.join(_PLURAL_GENERIC)})\b")
+_PLURAL_AFTER = re.compile(  # a list of at most twelve more names, so hostile text stays linear
+    rf"(?:{_LIST_JOIN}{_NAME_WORDS}){{0,12}}\s+({'|'.join(_PLURAL_GENERIC)})\b"
+)
 # Generic words for a division or a town: with only common words after them they name a
 # body, not a place ("City Council", "District Court", "Town Hall").
 _ADMIN_WORDS = frozenset(
