@@ -451,12 +451,23 @@ def _proximity(items: list[_Item], counter: PassCounter) -> None:
     def cell(c: Candidate) -> tuple[int, int]:
         return int(c.lat // _PROXIMITY_DEGREES), int(c.lon // _PROXIMITY_DEGREES)
 
+    # Each name's reading once, however often the name recurs: a report that repeats
+    # names thousands of times must not compare every mention with every other.
     cells: defaultdict[tuple[int, int], list[tuple[str, Candidate]]] = defaultdict(list)
+    seen: set[tuple[str, str]] = set()
     for key, found in local:
         for c in found:
-            cells[cell(c)].append((key, c))
+            if (key, c.id) not in seen:
+                seen.add((key, c.id))
+                cells[cell(c)].append((key, c))
+    supported: dict[tuple[str, str], int] = {}
 
     def support(key: str, c: Candidate) -> int:
+        if (key, c.id) not in supported:
+            supported[key, c.id] = names_near(key, c)
+        return supported[key, c.id]
+
+    def names_near(key: str, c: Candidate) -> int:
         y, x = cell(c)
         near = {
             other

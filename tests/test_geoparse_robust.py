@@ -47,6 +47,8 @@ HOSTILE = {
     "punctuation-only": ".,;:!?'\"()[]{}-–—…" * 100,
     "digits": "20 km 3.5 miles 1,000 2024-08-06 12:30" * 50,
     "hyphen-chains": "al-al-al-Baghdad-al-Basra-Al-Anbar-" * 50,
+    # every mention is a list item and every name recurs thousands of times
+    "listed-names": ("Baghdad, Basra, Mosul and Erbil counties, " * 2500)[:100_000],
 }
 
 
