@@ -527,19 +527,26 @@ def _country_focus(
 
 
 def _coherence(items: list[_Item], counter: PassCounter) -> None:
-    anchors = [
-        (it.span.key, it.candidates[it.best()])
+    anchors = {  # each name's confident reading once, however often the name recurs
+        (it.span.key, it.candidates[it.best()].id): it.candidates[it.best()]
         for it in items
         if it.margin() > _CONFIDENT_MARGIN and it.candidates[it.best()].feature not in _BROAD
-    ]
+    }
+    near_other: dict[tuple[str, str], bool] = {}  # (name, reading) -> near another name's
+
+    def near(key: str, c: Candidate) -> bool:
+        if (key, c.id) not in near_other:
+            near_other[key, c.id] = any(
+                _near(c, o) for (other, _), o in anchors.items() if other != key
+            )
+        return near_other[key, c.id]
+
     for it in items:
-        others = [c for key, c in anchors if key != it.span.key]
-        if not others or len(it.candidates) == 1:
+        key = it.span.key
+        if len(it.candidates) == 1 or all(other == key for other, _ in anchors):
             continue
         bonus = [  # neighbours proximity has counted already do not count twice
-            max(0.0, _W_COHERENCE - it.close.get(k, 0.0))
-            if any(_near(c, o) for o in others)
-            else 0.0
+            max(0.0, _W_COHERENCE - it.close.get(k, 0.0)) if near(key, c) else 0.0
             for k, c in enumerate(it.candidates)
         ]
         _rescore(it, bonus, "coherence", counter)
