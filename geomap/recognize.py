@@ -149,6 +149,9 @@ _ADMIN_WORDS = frozenset(
     "city county district town state province region village borough township parish "
     "municipality governorate".split()
 )
+# Unions the walk tests word by word, made once.
+_INNER_OR_GENERIC = _INNER_LOWER | _GENERIC_TOKENS
+_LOWER_STARTS = _LEADING_ARTICLES | _DIRECTIONS  # lowercase words a span may start at
 # Generic words that often open another name: "U.S. District Judge", "Kansas City Chiefs".
 _OPENS_NAMES = frozenset({"district", "city", "base", "camp", "region"})
 
@@ -292,7 +295,7 @@ class Recognizer:
                 if gap not in _JOINERS and not dotted:
                     break
                 direction_led = j == i + 1 and tokens[i].value in _DIRECTIONS
-                lowercase = tok.value[0].islower() and lower not in _INNER_LOWER | _GENERIC_TOKENS
+                lowercase = tok.value[0].islower() and lower not in _INNER_OR_GENERIC
                 if lowercase and not direction_led:  # "western desert" may go on in lowercase
                     break
             known = self._known(text[start : tok.end])
@@ -302,7 +305,7 @@ class Recognizer:
                 best = j
             elif (
                 known is None
-                and lower not in _GENERIC_TOKENS | _INNER_LOWER
+                and lower not in _INNER_OR_GENERIC
                 and not (j == i and lower in _LEADING_GENERIC)
             ):
                 break
@@ -462,7 +465,7 @@ class Recognizer:
         while i < n:
             tok = tokens[i]
             if len(tok.value) > _MAX_WORD or (
-                not tok.capitalised and tok.value not in _LEADING_ARTICLES | _DIRECTIONS
+                not tok.capitalised and tok.value not in _LOWER_STARTS
             ):
                 i += 1
                 continue
