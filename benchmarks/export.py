@@ -2,7 +2,7 @@
 
 Builds a synthetic incident frame with the schema of ``geomap.frame.SCHEMA`` (points spread
 over Iraq, realistic text lengths, one to three sources per row), then times the whole
-``geomap.export`` call per format: conforming, the point checks, writing, flushing to disk,
+``geomap.exporters.write`` call per format: conforming, the point checks, writing, flushing to disk,
 hashing for the manifest and the rename. Targets for 1,000,000 rows: GeoJSON Sequence and
 GeoPackage under 20 s, GeoParquet under 5 s.
 
@@ -26,7 +26,7 @@ from typing import Any
 _HERE = Path(__file__).resolve().parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
 
-from geomap.export import FORMATS, export  # noqa: E402
+from geomap.exporters.write import FORMATS, export  # noqa: E402
 from geomap.frame import SCHEMA, empty_frame  # noqa: E402
 
 TARGETS = {("geojsonseq", 1_000_000): 20.0, ("gpkg", 1_000_000): 20.0, ("parquet", 1_000_000): 5.0}

@@ -27,7 +27,7 @@ The built index of the installed sources is used (built once in the cache direct
 missing); ``--index PATH`` names another. The imports go to a temporary directory, never to
 the user's cache.
 
-Where the time goes (2 cores, 500,000 rows, about 4.7 s; see gazetteer._dump_workers):
+Where the time goes (2 cores, 500,000 rows, about 4.7 s; see gazetteer.imports._workers):
 half a second reading what the import needs of the built index and of the installed
 cities500 data (in two processes side by side); some 3 s of parsing, in two worker
 processes, about 13 µs a row each (a third of it keying names not seen before, a quarter
@@ -64,7 +64,7 @@ _HERE = Path(__file__).resolve().parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
 
 from gazetteer import Gazetteer  # noqa: E402
-from gazetteer.imports import _MAX_WORKERS, ImportOptions, import_files  # noqa: E402
+from gazetteer.imports.importer import _MAX_WORKERS, ImportOptions, import_files  # noqa: E402
 
 N_ROWS = 2_000_000
 SEED = 20240128
@@ -267,7 +267,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"CPU time per row    {cpu_us:10.1f} µs (all processes; {cores} idle cores would")
     print(f"                    give about {cores / cpu_us * 1e6:,.0f} rows per second)")
     peak, worker = figures["peak_mb"], figures["worker_peak_mb"]
-    # The import's own choice of workers (gazetteer.imports: up to 4, one per core); each
+    # The import's own choice of workers (gazetteer.imports.importer: up to 4, one per core); each
     # worker's resident peak counts the pages it shares with the importing process again.
     n_workers = figures["workers"] or min(_MAX_WORKERS, cores)
     total = peak + n_workers * worker

@@ -1,7 +1,7 @@
 """Geoparsing speed: articles and MB per second on one core, beside geotext, with accuracy.
 
 Runs the TR-News texts (or any corpus in the evaluation schema) repeated to at least 5 MB
-through ``geomap.geoparse`` with the gazetteer already open, then through geotext (an
+through ``geomap.geoparser.parse`` with the gazetteer already open, then through geotext (an
 offline place-name finder on PyPI) in the same process, and prints both figures and their
 ratio. It also prints both tools' recognition scores on the corpus, for "faster and more
 accurate" side by side.
@@ -24,8 +24,8 @@ from pathlib import Path
 _HERE = Path(__file__).resolve().parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
 
-from geomap.evaluate import GoldDocument, evaluate_geoparse, load_corpus  # noqa: E402
-from geomap.geoparse import default_gazetteer, geoparse, recognizer_for  # noqa: E402
+from geomap.evaluate.geoparse import GoldDocument, evaluate_geoparse, load_corpus  # noqa: E402
+from geomap.geoparser.parse import default_gazetteer, geoparse, recognizer_for  # noqa: E402
 
 
 @dataclass(frozen=True)

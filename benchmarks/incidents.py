@@ -28,7 +28,7 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
 
 from geomap import incidents_with_summary, read_reports, to_geodataframe  # noqa: E402
 from geomap.acled import ACLED_COLUMNS  # noqa: E402
-from geomap.geoparse import default_gazetteer, geoparse  # noqa: E402
+from geomap.geoparser.parse import default_gazetteer, geoparse  # noqa: E402
 
 ROOT = _HERE.parent
 SOURCES = [ROOT / "examples" / "reports", ROOT.parent / "shared" / "reports"]

@@ -46,7 +46,7 @@ sys.path.insert(0, str(_HERE.parent))
 
 from geomap.frame import to_geodataframe  # noqa: E402
 from geomap.records import Incident  # noqa: E402
-from geomap.render import make_map  # noqa: E402
+from geomap.render.map import make_map  # noqa: E402
 from tests.map_browser import browser_missing, chromium, new_page  # noqa: E402
 
 # ACLED sub-event types with their event type, and their rough shares in Iraq/Syria data.

@@ -23,8 +23,8 @@ from pathlib import Path
 _HERE = Path(__file__).resolve().parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
 
-from geomap.ingest import read_reports  # noqa: E402
 from geomap.pipeline import run  # noqa: E402
+from geomap.readers.reports import read_reports  # noqa: E402
 
 
 def _texts(corpus: Path | None) -> list[dict[str, str]]:

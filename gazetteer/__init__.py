@@ -12,7 +12,7 @@ from gazetteer._errors import (
     OnlineGeocoderError,
     PlacesFileError,
 )
-from gazetteer.imports import ImportOptions, ImportReport
+from gazetteer.imports.importer import ImportOptions, ImportReport
 from gazetteer.lookup import Gazetteer
 from gazetteer.normalize import normalize_name, parse_name
 from gazetteer.records import FEATURE_TYPES, Candidate, Place

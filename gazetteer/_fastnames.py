@@ -26,7 +26,7 @@ import operator
 import re
 import unicodedata
 
-from gazetteer import normalize
+import gazetteer.normalize as normalize
 from gazetteer.normalize import GENERIC_WORDS, parse_name
 
 __all__ = ["NameKeys", "fast_fold"]

@@ -1,7 +1,7 @@
 """Point-in-polygon assignment to imported administrative boundaries, and choropleth data.
 
 Boundaries imported with ``geomap gazetteer import --boundaries FILE --level 1|2`` are
-kept as polygons (:mod:`gazetteer.imports_db`). A :class:`DivisionIndex` holds those of
+kept as polygons (:mod:`gazetteer.imports.db`). A :class:`DivisionIndex` holds those of
 one level in a shapely ``STRtree``: a point takes the division whose polygon covers it,
 the smallest one where several do (two boundary files of one country). Points on a
 shared border take one of the two.

@@ -25,9 +25,9 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from gazetteer._errors import GazetteerError, GazetteerNotBuiltError
-from gazetteer._imports_api import ImportsMixin
 from gazetteer.build import build_index, index_path, prominence
-from gazetteer.imports_db import IMPORTS_FILE
+from gazetteer.imports.db import IMPORTS_FILE
+from gazetteer.imports.query import ImportsMixin
 from gazetteer.normalize import fold, parse_name
 from gazetteer.places_file import read_places_file
 from gazetteer.records import FEATURE_TYPES, Candidate, Place

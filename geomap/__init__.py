@@ -1,25 +1,15 @@
 """geomap: news reports to place mentions, incidents, maps and GIS files, offline."""
 
-from importlib import metadata
-
+from geomap._version import __version__
 from geomap.acled import incidents_to_acled_rows, read_acled, write_acled_csv
-from geomap.export import export, read_incidents
+from geomap.exporters.write import export, read_incidents
 from geomap.frame import SCHEMA, to_geodataframe
-from geomap.incidents import (
-    IncidentRun,
-    RunSummary,
-    incidents_from_reports,
-    incidents_with_summary,
-)
-from geomap.ingest import ReadResult, Report, read_reports
-from geomap.merge import merge_incidents, same_incident
+from geomap.geoparser.parse import geoparse
+from geomap.incidents.merge import merge_incidents, same_incident
+from geomap.pipeline import IncidentRun, RunSummary, incidents_from_reports, incidents_with_summary
+from geomap.readers.reports import ReadResult, Report, read_reports
 from geomap.records import Incident, Mention
-from geomap.render import make_map
-
-try:
-    __version__ = metadata.version("geomap")
-except metadata.PackageNotFoundError:  # running from a source tree
-    __version__ = "0.0.0+unknown"
+from geomap.render.map import make_map
 
 __all__ = [
     "SCHEMA",
@@ -31,6 +21,7 @@ __all__ = [
     "RunSummary",
     "__version__",
     "export",
+    "geoparse",
     "incidents_from_reports",
     "incidents_to_acled_rows",
     "incidents_with_summary",

@@ -1,5 +1,12 @@
-"""The whole job: reports in, incidents, places, a map and GIS files out.
+"""The one orchestrator: reports in, incidents, places, a map and GIS files out.
 
+The stages, each a subpackage, in the order they run::
+
+    readers  ->  geoparser  ->  incidents  ->  frame  ->  exporters, render
+    Report       Mention        Incident       GeoDataFrame   files, map.html
+
+:func:`incidents_with_summary` runs the stages in memory (read results in, incidents and a
+:class:`RunSummary` out); :func:`incidents_from_reports` returns the incidents alone; and
 :func:`run` reads reports and incident tables, geoparses and extracts incidents, merges
 the reports of one event, and writes to one folder:
 
@@ -19,9 +26,9 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import time
 import warnings
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -29,16 +36,29 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from gazetteer import Gazetteer
 from geomap._atomic import atomic_output
 from geomap._errors import GeomapError
+from geomap.geoparser.parse import default_gazetteer, geoparse
+from geomap.incidents.extract import extract_incidents
+from geomap.incidents.geocode import assign_divisions, division_tallies, geocode_incidents
+from geomap.incidents.merge import merge_incidents
+from geomap.readers.reports import ReadResult, Report
+from geomap.records import Incident, Mention
 
 if TYPE_CHECKING:
-    import folium
     import geopandas
 
-    from geomap.incidents import RunSummary
-
-__all__ = ["DEFAULT_FORMATS", "FORMATS", "RunOutput", "run", "save_map"]
+__all__ = [
+    "DEFAULT_FORMATS",
+    "FORMATS",
+    "IncidentRun",
+    "RunOutput",
+    "RunSummary",
+    "incidents_from_reports",
+    "incidents_with_summary",
+    "run",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +72,53 @@ FORMATS: dict[str, str] = {
     "geojsonl": ".geojsonl",
 }
 DEFAULT_FORMATS: tuple[str, ...] = ("geojson", "gpkg", "csv")
-_FOLIUM_ID = re.compile(r"(?<=[A-Za-z]_)[0-9a-f]{32}(?![0-9a-f])")
+
+
+@dataclass(frozen=True, slots=True)
+class RunSummary:
+    """What a run read, found and could not place, so that nothing goes unaccounted."""
+
+    reports_read: int
+    rows_read: int  # rows of incident tables
+    reports_without_incident: tuple[str, ...]  # report ids
+    incidents_found: int  # before merging
+    incidents: int  # after merging (table rows included)
+    incidents_merged: int  # rows folded into another
+    incidents_unplaced: int  # no place at all
+    incidents_country_level: int  # placed at country level only: kept, not drawn
+    unresolved_places: tuple[tuple[str, int], ...]  # (name, count), most frequent first
+    skipped: tuple[tuple[str, int, str], ...] = field(default_factory=tuple)  # file, line, why
+
+    @property
+    def incidents_not_mappable(self) -> int:
+        """Incidents without a point finer than a whole country."""
+        return self.incidents_unplaced + self.incidents_country_level
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready form (``summary.json``)."""
+        return {
+            "reports_read": self.reports_read,
+            "rows_read": self.rows_read,
+            "reports_without_incident": list(self.reports_without_incident),
+            "incidents_found": self.incidents_found,
+            "incidents": self.incidents,
+            "incidents_merged": self.incidents_merged,
+            "incidents_unplaced": self.incidents_unplaced,
+            "incidents_country_level": self.incidents_country_level,
+            "incidents_not_mappable": self.incidents_not_mappable,
+            "unresolved_places": dict(self.unresolved_places),
+            "skipped": [{"path": p, "line": n, "reason": r} for p, n, r in self.skipped],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentRun:
+    """The incidents of a run and its summary."""
+
+    incidents: list[Incident]
+    summary: RunSummary
+    # every report's place mentions, in report order: (report id, mention)
+    mentions: list[tuple[str, Mention]] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -84,24 +150,6 @@ def _stage(out: RunOutput, name: str, progress: Callable[[str], None] | None) ->
     yield
     out.seconds[name] = time.perf_counter() - started
     logger.info("%s took %.2f s", name, out.seconds[name])
-
-
-def save_map(m: folium.Map, path: Path) -> None:
-    """Save a folium map atomically, with folium's random element ids renumbered in order.
-
-    folium names every element with a random 32-digit hex id, so two saves of one map
-    differ; numbering them in order of appearance makes the file reproducible.
-    """
-    html = m.get_root().render()
-    ids: dict[str, str] = {}
-
-    def renumber(match: re.Match[str]) -> str:
-        return ids.setdefault(match.group(), f"{len(ids) + 1:032x}")
-
-    html = _FOLIUM_ID.sub(renumber, html)
-    with atomic_output(path, ".html") as out:
-        out.temp.write_text(html, encoding="utf-8")
-        out.info.update(format="HTML", schema="map")
 
 
 def _write_json(path: Path, data: Any) -> None:
@@ -152,6 +200,114 @@ def _parse_formats(formats: Iterable[str]) -> list[str]:
     return chosen
 
 
+def _split(
+    reports: ReadResult | Iterable[Report | Incident],
+) -> tuple[list[Report], list[Incident], list[tuple[str, int, str]]]:
+    if isinstance(reports, ReadResult):
+        skipped = [(e.path, e.line, e.problem) for e in reports.skipped]
+        return list(reports.reports), list(reports.incidents), skipped
+    texts: list[Report] = []
+    rows: list[Incident] = []
+    for item in reports:
+        if isinstance(item, Incident):
+            rows.append(item)
+        elif isinstance(item, Report):
+            texts.append(item)
+        else:
+            msg = f"expected Report or Incident records, got {type(item).__name__}: {item!r}"
+            raise TypeError(msg)
+    return texts, rows, []
+
+
+def incidents_with_summary(
+    reports: ReadResult | Iterable[Report | Incident],
+    *,
+    gazetteer: Gazetteer | None = None,
+    published: date | datetime | None = None,
+    country_hint: str | None = None,
+    merge: bool = True,
+) -> IncidentRun:
+    """The incidents of reports and incident tables, with a summary of the run.
+
+    Parameters
+    ----------
+    reports
+        What :func:`geomap.read_reports` returned (its skipped inputs go into the
+        summary), or Report and Incident records.
+    gazetteer
+        The gazetteer; by default the one opened once per process.
+    published
+        The published date of reports that have none.
+    country_hint
+        ISO 3166-1 code of the country the reports are about.
+    merge
+        Merge the rows extracted from text that tell of one incident (see
+        :func:`geomap.incidents.merge.same_incident`). Table rows are never merged: they were coded
+        by someone who already did.
+    """
+    texts, rows, skipped = _split(reports)
+    gaz = gazetteer or default_gazetteer()
+    found: list[Incident] = []
+    silent: list[str] = []
+    unresolved: Counter[str] = Counter()
+    all_mentions: list[tuple[str, Mention]] = []
+    for report in texts:
+        mentions = geoparse(report.text, gazetteer=gaz, country_hint=country_hint)
+        all_mentions.extend((report.id, m) for m in mentions)
+        extraction = extract_incidents(
+            report.text,
+            mentions,
+            report_id=report.id,
+            published=report.published or published,
+            source=report.source,
+            url=report.url,
+            text_offset=report.text_offset,
+        )
+        if not extraction.incidents:
+            silent.append(report.id)
+        found.extend(extraction.incidents)
+        unresolved.update(extraction.unresolved)
+    logger.info("extracted %d incidents from %d reports", len(found), len(texts))
+    merged = merge_incidents(found) if merge else found
+    placed_rows, missing = geocode_incidents(rows, gaz)
+    unresolved.update(missing)
+    logger.info("read %d table rows, %d place names unresolved", len(rows), sum(missing.values()))
+    incidents = assign_divisions(merged + placed_rows, gaz)
+    summary = RunSummary(
+        reports_read=len(texts),
+        rows_read=len(rows),
+        reports_without_incident=tuple(silent),
+        incidents_found=len(found) + len(rows),
+        incidents=len(incidents),
+        incidents_merged=len(found) - len(merged),
+        incidents_unplaced=sum(1 for i in incidents if i.latitude is None),
+        incidents_country_level=sum(
+            1 for i in incidents if i.latitude is not None and not i.mappable
+        ),
+        unresolved_places=tuple(sorted(unresolved.items(), key=lambda kv: (-kv[1], kv[0]))),
+        skipped=tuple(skipped),
+    )
+    return IncidentRun(incidents, summary, all_mentions)
+
+
+def incidents_from_reports(
+    reports: ReadResult | Iterable[Report | Incident],
+    *,
+    gazetteer: Gazetteer | None = None,
+    published: date | datetime | None = None,
+    country_hint: str | None = None,
+    merge: bool = True,
+) -> list[Incident]:
+    """The incidents of reports and incident tables (see :func:`incidents_with_summary`)."""
+    return incidents_with_summary(
+        reports,
+        gazetteer=gazetteer,
+        published=published,
+        country_hint=country_hint,
+        merge=merge,
+    ).incidents
+
+
 def run(  # noqa: PLR0913 (one keyword per option of `geomap run`)
     paths: Sequence[str | Path],
     out_dir: str | Path,
@@ -196,12 +352,11 @@ def run(  # noqa: PLR0913 (one keyword per option of `geomap run`)
         With ``strict``, for the first input that cannot be read; nothing is written.
     """
     from gazetteer import Gazetteer
-    from geomap._export_tables import mentions_to_geodataframe
-    from geomap.export import export
+    from geomap.exporters.tables import mentions_to_geodataframe
+    from geomap.exporters.write import export
     from geomap.frame import to_geodataframe
-    from geomap.incidents import incidents_with_summary
-    from geomap.ingest import read_reports
-    from geomap.render import DEFAULT_TILES, make_map
+    from geomap.readers.reports import read_reports
+    from geomap.render.map import DEFAULT_TILES, make_map, save_map
 
     chosen = _parse_formats(formats)
     out = RunOutput(Path(out_dir))
@@ -235,7 +390,7 @@ def run(  # noqa: PLR0913 (one keyword per option of `geomap run`)
                 mentions=[m for _, m in found.mentions],
                 boundaries=boundaries,
                 tiles=DEFAULT_TILES if tiles is None else tiles,
-                gazetteer=gaz,
+                regions=() if boundaries is not None else division_tallies(gaz, gdf),
                 attribution=credits,
             )
             save_map(m, out.out_dir / "map.html")

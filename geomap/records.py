@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from gazetteer.records import Candidate
 
-__all__ = ["GEO_PRECISION", "MENTION_KINDS", "TIME_PRECISION", "Incident", "Mention"]
+__all__ = [
+    "GEO_PRECISION",
+    "MENTION_KINDS",
+    "TIME_PRECISION",
+    "DivisionTally",
+    "Incident",
+    "Mention",
+]
 
 #: "place" is a place name; "demonym" an adjective or demonym ("Iraqi") pointing at a country.
 MENTION_KINDS: tuple[str, ...] = ("place", "demonym")
@@ -132,3 +140,19 @@ class Incident:
     def mappable(self) -> bool:
         """Has a point finer than a whole country."""
         return self.latitude is not None and self.geo_precision <= 3
+
+
+@dataclass(frozen=True, slots=True)
+class DivisionTally:
+    """Incidents whose point falls in one imported division: what a choropleth draws.
+
+    Made by :func:`geomap.incidents.geocode.division_tallies` from the boundaries imported
+    into the gazetteer, so that the map draws them without opening the gazetteer.
+    """
+
+    name: str
+    country: str
+    geometry: Any  # a shapely polygon or multipolygon, lon/lat
+    incidents: int
+    killed: int
+    injured: int

@@ -100,5 +100,5 @@ def installed_codes(monkeypatch: pytest.MonkeyPatch) -> None:
     from tests.test_imports import INSTALLED_CODES
 
     monkeypatch.setattr(
-        "gazetteer.geonames_extras.installed_admin1_codes", lambda: dict(INSTALLED_CODES)
+        "gazetteer.imports.geonames_extras.installed_admin1_codes", lambda: dict(INSTALLED_CODES)
     )

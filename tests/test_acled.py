@@ -17,7 +17,8 @@ from gazetteer import Candidate, Place
 from geomap import Incident, incidents_to_acled_rows, read_reports, write_acled_csv
 from geomap._errors import ColumnsError
 from geomap.acled import ACLED_COLUMNS, parse_acled_date, parse_columns, read_acled
-from geomap.incidents import geocode_incidents, incidents_with_summary
+from geomap.incidents.geocode import geocode_incidents
+from geomap.pipeline import incidents_with_summary
 
 # Our own rows, in ACLED's 2023 columns (values as ACLED writes them).
 ROWS = [

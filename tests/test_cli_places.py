@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from geomap.cli import cli
-from geomap.ingest import read_reports
+from geomap.readers.reports import read_reports
 
 pytestmark = pytest.mark.slow
 

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import pytest
 
-from geomap._dates import DateGuess, find_date_phrases, resolve_date_phrase
+from geomap.incidents.dates import DateGuess, find_date_phrases, resolve_date_phrase
 
 PUBLISHED = datetime(2024, 8, 6, 21, 30)  # a Tuesday
 

@@ -1,4 +1,4 @@
-"""Tests for geomap.evaluate: corpus loading, span matching and the published metrics.
+"""Tests for geomap.evaluate.geoparse: corpus loading, span matching and the published metrics.
 
 Expectations are computed by hand on the invented fixture corpus tests/data/eval/mini.jsonl
 (4 articles, 10 gold toponyms with coordinates, 1 without). Resolution errors along the
@@ -16,7 +16,7 @@ import pytest
 
 from gazetteer.records import Candidate
 from geomap._errors import CorpusError, GeomapError
-from geomap.evaluate import (
+from geomap.evaluate.geoparse import (
     MAX_ERROR_KM,
     WORST_ERRORS,
     EvalReport,

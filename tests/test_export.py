@@ -19,10 +19,10 @@ from hypothesis import strategies as st
 from shapely.geometry import LineString, Point
 
 from geomap._atomic import manifest_path
-from geomap._bounds import CountryBox, country_boxes, installed_points
 from geomap._errors import ExportFormatError, ExportOverwriteError, ExportSchemaError
 from geomap.cli import cli
-from geomap.export import (
+from geomap.exporters.bounds import CountryBox, country_boxes, installed_points
+from geomap.exporters.write import (
     ACLED_COLUMNS,
     export,
     find_suspects,
@@ -235,7 +235,7 @@ def test_interrupted_write_leaves_nothing_behind(
 ) -> None:
     import importlib
 
-    mod = importlib.import_module("geomap.export")  # geomap.export is also the function
+    mod = importlib.import_module("geomap.exporters.write")
     out = tmp_path / "a.gpkg"
     export(gdf, out)
     before = out.read_bytes()
@@ -255,7 +255,7 @@ def test_ctrl_c_in_a_real_process_never_leaves_a_half_file(tmp_path: Path) -> No
     script = (
         "from tests.export_rows import incidents\n"
         "from geomap.frame import to_geodataframe\n"
-        "from geomap.export import export\n"
+        "from geomap.exporters.write import export\n"
         "rows = incidents()[:3] * 100000\n"
         "print('ready', flush=True)\n"
         f"export(to_geodataframe(rows), {str(tmp_path / 'big.geojsonl')!r})\n"
@@ -465,7 +465,7 @@ def test_cli_export_has_help() -> None:
 def test_parallel_geojson_sequence_equals_the_single_process_one(
     gdf: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import geomap._seq_writer as seq
+    import geomap.exporters.geojsonseq as seq
 
     export(gdf, tmp_path / "one.geojsonl")
     monkeypatch.setattr(seq, "PARALLEL_MIN_ROWS", 0)
@@ -512,7 +512,7 @@ def test_json_looking_text_stays_text(name: str, tmp_path: Path) -> None:
 def test_json_looking_text_in_a_parallel_sequence(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import geomap._seq_writer as seq
+    import geomap.exporters.geojsonseq as seq
 
     monkeypatch.setattr(seq, "PARALLEL_MIN_ROWS", 0)
     monkeypatch.setattr(seq, "_workers", lambda: 2)

@@ -21,7 +21,7 @@ import pandas as pd
 import pytest
 import shapely
 
-from geomap.export import FORMATS, export, read_incidents
+from geomap.exporters.write import FORMATS, export, read_incidents
 from geomap.frame import SCHEMA, empty_frame, to_geodataframe
 from tests.export_rows import incidents
 

@@ -12,10 +12,10 @@ from typing import NamedTuple
 import pytest
 
 from gazetteer import Candidate, Gazetteer
-from geomap.geoparse import geoparse
-from geomap.ingest import read_reports
+from geomap.geoparser.parse import geoparse
+from geomap.geoparser.resolve import PASSES, PassCounter
+from geomap.readers.reports import read_reports
 from geomap.records import Mention
-from geomap.resolve import PASSES, PassCounter
 
 pytestmark = pytest.mark.slow
 

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gazetteer import Gazetteer
-from geomap.geoparse import geoparse
+from geomap.geoparser.parse import geoparse
 from geomap.records import Mention
 
 pytestmark = pytest.mark.slow

@@ -1,4 +1,4 @@
-"""Tests for GeoNames imports (gazetteer.imports, geonames_import, geonames_extras).
+"""Tests for GeoNames imports (gazetteer.imports.importer, geonames_import, geonames_extras).
 
 Each test builds the small index of ``test_index_build`` in ``tmp_path`` and imports the
 hand-written GeoNames-format files of ``tests/data/imports`` (see the README there) into
@@ -19,9 +19,9 @@ import pytest
 from gazetteer import Gazetteer
 from gazetteer._errors import GazetteerError, ImportFileError
 from gazetteer.build import build_index
-from gazetteer.geonames_import import GEONAMES_LICENCE, feature_type
-from gazetteer.imports import ImportOptions, import_files, sniff
-from gazetteer.imports_db import Parent
+from gazetteer.imports.db import Parent
+from gazetteer.imports.geonames import GEONAMES_LICENCE, feature_type
+from gazetteer.imports.importer import ImportOptions, import_files, sniff
 from gazetteer.sources import _good_alternate
 from tests.test_index_build import HEADER, build_small_index
 
@@ -311,7 +311,7 @@ def test_interrupted_import_leaves_the_previous_one(
     def interrupt(*args: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("gazetteer.imports._finish", interrupt)
+    monkeypatch.setattr("gazetteer.imports.importer._finish", interrupt)
     extra = tmp_path / "more.csv"
     extra.write_text("name,lat,lon\nKilo 9,33.0,44.0\n", encoding="utf-8")
     with pytest.raises(KeyboardInterrupt):
@@ -364,7 +364,7 @@ def test_parallel_import_gives_the_same_rows(
         dump = tmp_path / "IQ.zip"
         with zipfile.ZipFile(dump, "w", zipfile.ZIP_DEFLATED) as z:
             z.write(DUMP, "IQ.txt")
-    monkeypatch.setattr("gazetteer._dump_workers._BLOCK", 700)  # many blocks of a few rows
+    monkeypatch.setattr("gazetteer.imports._workers._BLOCK", 700)  # many blocks of a few rows
     serial, parallel = tmp_path / "serial.sqlite", tmp_path / "parallel.sqlite"
     (a,) = import_files([dump], index=index, imports=serial)
     (b,) = import_files([dump], index=index, imports=parallel, options=ImportOptions(workers=2))
@@ -420,7 +420,7 @@ def test_parallel_import_is_the_serial_one_row_for_row(
     one, names are stored in the file's order, and a tie between the divisions a code's
     places vote for goes to the one voted for first."""
     dump = _tricky_dump(tmp_path / "tricky.txt")
-    monkeypatch.setattr("gazetteer._dump_workers._BLOCK", 700)  # many chunks of a few rows
+    monkeypatch.setattr("gazetteer.imports._workers._BLOCK", 700)  # many chunks of a few rows
     serial, parallel = tmp_path / "serial.sqlite", tmp_path / "parallel.sqlite"
     (a,) = import_files([dump], index=index, imports=serial, options=ImportOptions(workers=1))
     (b,) = import_files([dump], index=index, imports=parallel, options=ImportOptions(workers=2))
@@ -438,13 +438,13 @@ def test_parallel_import_is_the_serial_one_row_for_row(
 def test_a_failing_worker_fails_the_import(
     index: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from gazetteer.geonames_import import DumpParser
+    from gazetteer.imports.geonames import DumpParser
 
     def broken(self: DumpParser, lines: object, first_line: int = 1) -> None:
         raise RuntimeError("disk on fire")
 
     monkeypatch.setattr(DumpParser, "feed", broken)  # the forked workers inherit it
-    monkeypatch.setattr("gazetteer._dump_workers._BLOCK", 700)
+    monkeypatch.setattr("gazetteer.imports._workers._BLOCK", 700)
     imports = tmp_path / "imports.sqlite"
     with pytest.raises(GazetteerError, match="worker process failed: RuntimeError: disk on fire"):
         import_files([DUMP], index=index, imports=imports, options=ImportOptions(workers=2))
@@ -454,7 +454,7 @@ def test_a_failing_worker_fails_the_import(
 
 
 def test_installed_codes_read_in_another_process_are_the_same() -> None:
-    from gazetteer.geonames_extras import installed_admin1_codes_soon
+    from gazetteer.imports.geonames_extras import installed_admin1_codes_soon
 
     with installed_admin1_codes_soon() as codes:
         assert list(codes()) == list(INSTALLED_CODES.items())
@@ -524,7 +524,7 @@ def test_name_keys_include_imported_names(imported: Gazetteer) -> None:
 
 
 def test_geoparser_finds_imported_villages(imported: Gazetteer) -> None:
-    from geomap.geoparse import geoparse
+    from geomap.geoparser.parse import geoparse
 
     text = "Clashes were reported in Saqlawiya and near Albu Aitha on Monday."
     found = {m.surface: m.place.id for m in geoparse(text, gazetteer=imported) if m.place}
@@ -573,7 +573,7 @@ def test_feature_types(feature_class: str, code: str, feature: str) -> None:
 def test_docstring_examples() -> None:
     import doctest
 
-    from gazetteer import geonames_import
+    from gazetteer.imports import geonames as geonames_import
 
     failed, attempted = doctest.testmod(geonames_import, verbose=False)
     assert (failed, attempted > 0) == (0, True)
@@ -609,7 +609,7 @@ def test_stored_names_and_keys_are_unchanged(
     import json
     import os
 
-    monkeypatch.setattr("gazetteer._dump_workers._BLOCK", 700)  # many blocks of a few rows
+    monkeypatch.setattr("gazetteer.imports._workers._BLOCK", 700)  # many blocks of a few rows
     imports = tmp_path / "imports.sqlite"
     options = ImportOptions(workers=workers)
     import_files(GEONAMES_FILES, index=index, imports=imports, options=options)

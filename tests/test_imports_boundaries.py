@@ -20,7 +20,7 @@ from gazetteer import Gazetteer
 from gazetteer._errors import ImportFileError
 from gazetteer.build import build_index, index_path
 from gazetteer.divisions import DivisionIndex
-from gazetteer.imports import ImportOptions
+from gazetteer.imports.importer import ImportOptions
 from geomap.cli import cli
 from tests.test_imports import ADMIN1, ADMIN2, DUMP
 from tests.test_index_build import build_small_index
@@ -328,7 +328,8 @@ def _map_html(
     **changes: object,
 ) -> str:
     from geomap.frame import to_geodataframe
-    from geomap.render import make_map
+    from geomap.incidents.geocode import division_tallies
+    from geomap.render.map import make_map
     from tests.map_rows import incident
 
     rows = [
@@ -336,7 +337,9 @@ def _map_html(
         for n, (lat, lon) in enumerate(points, start=1)
     ]
     gdf = to_geodataframe(rows)
-    m = make_map(gdf, gazetteer=gaz, boundaries=boundaries, attribution=attribution)
+    regions = division_tallies(gaz, gdf) if boundaries is None else ()
+    credits = gaz.attribution_of(gdf["place_id"].dropna()) if attribution is None else attribution
+    m = make_map(gdf, regions=regions, boundaries=boundaries, attribution=credits)
     html: str = m.get_root().render()
     return html
 
@@ -399,7 +402,7 @@ def test_attribution_of_place_ids(divided: Gazetteer) -> None:
 
 
 def test_incidents_take_their_divisions_from_imported_boundaries(divided: Gazetteer) -> None:
-    from geomap.incidents import assign_divisions
+    from geomap.incidents.geocode import assign_divisions
     from tests.map_rows import incident
 
     rows = [

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from gazetteer import _fastnames
 from gazetteer._fastnames import NameKeys, fast_fold
-from gazetteer.geonames_import import _CAPITAL, _GOOD, _LEFT_OUT, DumpNames, _capital
+from gazetteer.imports.geonames import _CAPITAL, _GOOD, _LEFT_OUT, DumpNames, _capital
 from gazetteer.normalize import fold, parse_name
 from gazetteer.sources import _good_alternate
 from tests.test_normalize import _NAMEISH

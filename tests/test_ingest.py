@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from geomap._errors import GeomapError, ReportError
-from geomap.ingest import REPORT_SUFFIXES, read_reports
+from geomap.readers.reports import REPORT_SUFFIXES, read_reports
 
 FRONT_MATTER_REPORT = """\
 ---
@@ -269,7 +269,7 @@ def test_duplicate_ids_are_renamed(tmp_path: Path, caplog: pytest.LogCaptureFixt
     lines = [json.dumps({"id": "same", "text": "Third."}), json.dumps({"id": "c", "text": "4"})]
     _write(tmp_path / "c.jsonl", "\n".join(lines) + "\n")
     _write(tmp_path / "same-2.txt", "Fifth, whose file name is a renamed id.\n")
-    with caplog.at_level(logging.WARNING, logger="geomap.ingest"):
+    with caplog.at_level(logging.WARNING, logger="geomap.readers.reports"):
         result = read_reports([tmp_path])
     assert [(r.id, r.text) for r in result.reports[:4]] == [
         ("same", "First.\n"),

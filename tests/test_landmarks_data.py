@@ -8,7 +8,7 @@ from geopy.distance import geodesic
 from gazetteer import Gazetteer
 from gazetteer.build import landmarks_path
 from gazetteer.places_file import read_places_file
-from geomap.geoparse import geoparse
+from geomap.geoparser.parse import geoparse
 
 ROWS = read_places_file(landmarks_path(), namespace="overlay")
 

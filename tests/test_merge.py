@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from geomap import Incident, merge_incidents, same_incident
-from geomap.merge import combine
+from geomap.incidents.merge import combine
 
 TAJI = (33.5294, 44.2775)
 

@@ -15,8 +15,8 @@ from geopy.distance import geodesic
 
 from gazetteer import Gazetteer
 from gazetteer.sources import country_points, country_points_path
-from geomap._bounds import country_boxes
-from geomap.geoparse import geoparse
+from geomap.exporters.bounds import country_boxes
+from geomap.geoparser.parse import geoparse
 
 
 def test_country_table_is_well_formed() -> None:

@@ -7,7 +7,7 @@ import pytest
 from gazetteer import Gazetteer
 from gazetteer.build import regions_path
 from gazetteer.places_file import read_places_file
-from geomap.geoparse import geoparse
+from geomap.geoparser.parse import geoparse
 
 ROWS = read_places_file(regions_path(), namespace="overlay")
 

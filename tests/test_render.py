@@ -32,11 +32,11 @@ folium = pytest.importorskip("folium")
 geopandas = pytest.importorskip("geopandas")
 
 from geomap._errors import MapDataError, TileProviderError  # noqa: E402
-from geomap._map_data import escape_text, highlight_quote, link_url, script_json  # noqa: E402
-from geomap._map_elements import _asset  # noqa: E402
 from geomap.cli import cli  # noqa: E402
 from geomap.frame import empty_frame, to_geodataframe  # noqa: E402
-from geomap.render import make_map  # noqa: E402
+from geomap.render.elements import _asset  # noqa: E402
+from geomap.render.map import make_map  # noqa: E402
+from geomap.render.payload import escape_text, highlight_quote, link_url, script_json  # noqa: E402
 
 MISSING = "1 of 17 incidents have missing or out-of-range coordinates"
 
@@ -261,7 +261,7 @@ def test_tiles_that_need_a_key_are_refused() -> None:
 
 
 def test_openstreetmap_tiles_come_with_the_referer_note(caplog: pytest.LogCaptureFixture) -> None:
-    with caplog.at_level(logging.WARNING, logger="geomap.render"):
+    with caplog.at_level(logging.WARNING, logger="geomap.render.map"):
         make_map(to_geodataframe([incident(1)]), tiles=["OpenStreetMap.Mapnik"])
     assert "refuse requests without a Referer" in caplog.text
 
@@ -418,7 +418,7 @@ def test_cli_map_has_help() -> None:
 def test_input_is_read_without_the_export_and_acled_readers(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    from geomap import _map_input
+    from geomap.render import inputs as _map_input
 
     monkeypatch.setattr(_map_input, "_optional", lambda module, name: None)
     gdf = to_geodataframe([incident(1), incident(2, latitude=None, longitude=None)])

@@ -31,7 +31,7 @@ if why := browser_missing():
 import geopandas  # noqa: E402
 
 from geomap.frame import empty_frame, to_geodataframe  # noqa: E402
-from geomap.render import make_map  # noqa: E402
+from geomap.render.map import make_map  # noqa: E402
 
 TYPES = ("Air/drone strike", "Shelling/artillery/missile attack", "Armed clash", HOSTILE_TYPE)
 READY = "window.geomap && geomap.isReady()"

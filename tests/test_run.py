@@ -66,7 +66,7 @@ def test_places_keep_their_report_and_offsets(outputs: Path) -> None:
     assert "crs" not in places
     texts = {}
     for path in EXAMPLES.glob("*.md"):
-        from geomap.ingest import read_text_report
+        from geomap.readers.reports import read_text_report
 
         report = read_text_report(path)
         texts[report.id] = report.text

@@ -8,9 +8,9 @@ from __future__ import annotations
 import pytest
 
 from gazetteer import Gazetteer
-from geomap.geoparse import geoparse
+from geomap.geoparser.parse import geoparse
+from geomap.geoparser.resolve import PASSES, PassCounter
 from geomap.records import Mention
-from geomap.resolve import PASSES, PassCounter
 
 pytestmark = pytest.mark.slow
 

@@ -1,6 +1,6 @@
 /* geomap: incident layers, popups, tooltips, heat map and search, built in the browser.
  *
- * The payload (see geomap/_map_data.py) holds only text that Python has already
+ * The payload (see geomap/render/payload.py) holds only text that Python has already
  * HTML-escaped; this file concatenates those strings and never decodes them, so nothing
  * that came from a report can become markup or code. Colours and icon names are geomap's
  * own constants, checked in Python.
@@ -30,7 +30,7 @@
     return people > 0 ? Math.min(44, Math.round(18 + 5 * Math.sqrt(people))) : 16;
   };
 
-  // An icon from the page's sprite, as icon_svg in geomap/_map_elements.py.
+  // An icon from the page's sprite, as icon_svg in geomap/render/elements.py.
   G.iconSvg = function (name) {
     return '<svg class="gm-icon" aria-hidden="true"><use href="#gm-i-' + name + '"></use></svg>';
   };
