@@ -12,6 +12,7 @@ __all__ = [
     "GEO_PRECISION",
     "MENTION_KINDS",
     "TIME_PRECISION",
+    "Decision",
     "DivisionTally",
     "Incident",
     "Mention",
@@ -21,6 +22,47 @@ __all__ = [
 MENTION_KINDS: tuple[str, ...] = ("place", "demonym")
 
 
+#: Rules whose placements files label with the family they belong to.
+_DECISION_FAMILIES = {
+    "dateline": "hierarchy",
+    "siblings": "hierarchy",
+    "division_title": "hierarchy",
+    "parent": "hierarchy",
+    "within_parent": "hierarchy (parent)",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """Which geoparser rule placed a mention, and how sure it is.
+
+    ``rule`` is the name of the rule (``geomap.geoparser.resolve.RESOLUTION_RULES``), or
+    ``"demonym"``, or ``""`` when nothing was placed. ``ambiguous``: the two best readings
+    were almost tied; ``approximate``: the name is not in the gazetteer and was placed at
+    the place that contains it. ``str()`` gives the label written to files:
+
+    >>> str(Decision("parent", ambiguous=True)), str(Decision())
+    ('hierarchy (ambiguous)', 'no match')
+    """
+
+    rule: str = ""
+    ambiguous: bool = False
+    approximate: bool = False
+
+    @property
+    def family(self) -> str:
+        """The pass family the rule belongs to: "hierarchy" for a parent, title or list."""
+        return _DECISION_FAMILIES.get(self.rule, self.rule).split(" ")[0]
+
+    def __str__(self) -> str:
+        if not self.rule:
+            return "no match"
+        label = _DECISION_FAMILIES.get(self.rule, self.rule)
+        if self.approximate and "(" not in label:
+            label += " (approximate)"
+        return label + (" (ambiguous)" if self.ambiguous else "")
+
+
 @dataclass(frozen=True, slots=True)
 class Mention:
     """A place name found in a text, with the place it was resolved to.
@@ -28,7 +70,7 @@ class Mention:
     ``start`` and ``end`` are Python string offsets: ``text[start:end] == surface``.
     ``place`` is None when no candidate was good enough ("no match" is a valid answer);
     ``alternatives`` keeps the other candidates considered, best first, and ``decision``
-    names the disambiguation pass that picked ``place``.
+    names the rule that picked ``place`` (a :class:`Decision`).
     """
 
     start: int
@@ -39,7 +81,7 @@ class Mention:
     place: Candidate | None = None
     score: float = 0.0
     alternatives: tuple[Candidate, ...] = field(default_factory=tuple)
-    decision: str = ""
+    decision: Decision = field(default_factory=Decision)
     relation: str = ""  # "south of", "20 km north of": the mention is a reference point
     country: str = ""  # for demonyms: the ISO code of the country they point at
 

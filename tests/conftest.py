@@ -102,3 +102,24 @@ def installed_codes(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(
         "gazetteer.imports.geonames_extras.installed_admin1_codes", lambda: dict(INSTALLED_CODES)
     )
+
+
+@pytest.fixture(scope="session")
+def mini_gazetteer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gazetteer]:
+    """An index of the 372 places of ``tests/data/gazetteer/mini.tsv`` (about a second),
+    with no curated files: for the rules' unit tests."""
+    from gazetteer import build
+    from tests.mini_gazetteer import mini_sources
+
+    folder = tmp_path_factory.mktemp("mini-gazetteer")
+    empty = folder / "none.csv"
+    empty.write_text(
+        "id,name,alternate_names,lat,lon,feature,country,admin1,admin1_code,population,source\n",
+        encoding="utf-8",
+    )
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr("gazetteer.sources.load_sources", mini_sources)
+        mp.setattr(build, "_curated_files", lambda overlay=None: (empty,))
+        path = build.build_index(folder / "mini.sqlite", overlay=empty)
+    with Gazetteer(path) as gaz:
+        yield gaz

@@ -32,7 +32,7 @@ def test_given_spans_in_any_order_read_their_neighbours(gazetteer: Gazetteer) ->
     surfaces = ("Lyon", "Tenn.", "PARIS")  # not in text order
     paris = _given(gazetteer, text, *surfaces)[2]
     assert paris.place is not None and paris.place.admin1_code == "US-TN"
-    assert paris.decision.startswith("hierarchy")
+    assert str(paris.decision).startswith("hierarchy")
 
 
 def test_a_name_missing_from_its_parent_is_placed_at_the_parent(gazetteer: Gazetteer) -> None:
@@ -43,9 +43,9 @@ def test_a_name_missing_from_its_parent_is_placed_at_the_parent(gazetteer: Gazet
     holliday = next(m for m in mentions if m.surface == "Holliday")
     assert holliday.place is not None
     assert holliday.place.id == "iso3166-2:US-MO"
-    assert holliday.decision == "hierarchy (parent)"
+    assert str(holliday.decision) == "hierarchy (parent)"
     assert any("not in the gazetteer under Missouri" in w for w in holliday.place.why)
-    assert counter["hierarchy"] >= 1
+    assert counter["within_parent"] >= 1
 
 
 def test_a_lowercase_description_is_not_a_place_or_a_parent(gazetteer: Gazetteer) -> None:
@@ -63,7 +63,7 @@ def test_a_building_is_placed_in_the_town_named_after_it(gazetteer: Gazetteer) -
     )
     assert hospital.place is not None
     assert hospital.place.name == "Columbia" and hospital.place.admin1_code == "US-MO"
-    assert hospital.decision == "locality (approximate)"
+    assert str(hospital.decision) == "locality (approximate)"
     assert hospital.relation == "in"
     assert hospital.score <= 0.5
 
@@ -75,7 +75,7 @@ def test_a_building_is_placed_in_the_last_town_named_before_it(gazetteer: Gazett
     )
     _city, clinic = _given(gazetteer, text, "Winnipeg", "Red River Memorial Clinic")
     assert clinic.place is not None and clinic.place.name == "Winnipeg"
-    assert clinic.decision == "locality (approximate)"
+    assert str(clinic.decision) == "locality (approximate)"
 
 
 def test_other_unknown_names_need_a_locality_close_by(gazetteer: Gazetteer) -> None:
@@ -87,7 +87,7 @@ def test_other_unknown_names_need_a_locality_close_by(gazetteer: Gazetteer) -> N
     _lyon, quai = _given(gazetteer, close, "Lyon", "Quai Baldrimont")
     assert quai.place is not None and quai.place.name == "Lyon"
     _lyon, quai = _given(gazetteer, far, "Lyon", "Quai Baldrimont")
-    assert quai.place is None and quai.decision == "no match"
+    assert quai.place is None and str(quai.decision) == "no match"
 
 
 def test_a_lone_foreign_small_town_yields_to_the_reports_locality(
@@ -101,7 +101,7 @@ def test_a_lone_foreign_small_town_yields_to_the_reports_locality(
     mentions = _given(gazetteer, text, "Cairo", "Giza", "Haram", "Alexandria")
     haram = mentions[2]
     assert haram.place is not None and haram.place.country == "EG"
-    assert haram.decision == "locality (approximate)"
+    assert str(haram.decision) == "locality (approximate)"
 
 
 def test_the_locality_fallback_is_a_named_pass() -> None:
@@ -171,7 +171,7 @@ def test_a_street_is_placed_in_the_last_district_named(gazetteer: Gazetteer) -> 
     mentions = _given(gazetteer, text, "Edmonton", "Enfield", "Crescent")
     crescent = mentions[2]
     assert crescent.place is not None and crescent.place.country == "GB"
-    assert crescent.decision == "locality (approximate)"
+    assert str(crescent.decision) == "locality (approximate)"
 
 
 def test_later_mentions_follow_a_name_placed_at_its_parent(gazetteer: Gazetteer) -> None:

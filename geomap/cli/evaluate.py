@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -34,6 +34,17 @@ def eval_group() -> None:
     """
 
 
+def _rule_list(value: str | None) -> frozenset[str]:
+    from geomap.geoparser.parse import RULE_NAMES
+    from geomap.geoparser.rules import check_rule_names
+
+    names = [n.strip() for n in (value or "").split(",") if n.strip()]
+    try:
+        return check_rule_names(names, RULE_NAMES)
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint="--without") from e
+
+
 @eval_group.command(name="geoparse", context_settings=_CONTEXT)
 @click.argument("corpus", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--gold-spans", is_flag=True, help="Resolve the gold spans: score resolution alone.")
@@ -44,8 +55,26 @@ def eval_group() -> None:
     help='Count demonyms ("Iraqi") as place names pointing at their country, as corpora '
     "that annotate them (TR-News) expect.",
 )
+@click.option(
+    "--without",
+    metavar="RULE[,RULE]",
+    help="Leave these geoparser rules out (names as in --rules-report).",
+)
+@click.option(
+    "--rules-report",
+    is_flag=True,
+    help="For each rule: how often it fired, and how many decisions it turned from wrong to "
+    "right and from right to wrong against the gold (one run without each rule).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-def eval_geoparse(corpus: Path, gold_spans: bool, demonyms: bool, as_json: bool) -> None:
+def eval_geoparse(
+    corpus: Path,
+    gold_spans: bool,
+    demonyms: bool,
+    without: str | None,
+    rules_report: bool,
+    as_json: bool,
+) -> None:
     """Score recognition (P, R, F1) and resolution (error km, accuracy@161km, AUC).
 
     CORPUS is JSON Lines: {"id", "text", "toponyms": [{"start", "end", "name", "lat",
@@ -55,18 +84,22 @@ def eval_geoparse(corpus: Path, gold_spans: bool, demonyms: bool, as_json: bool)
     Examples:
         geomap eval geoparse trnews.jsonl
         geomap eval geoparse trnews.jsonl --gold-spans --json
+        geomap eval geoparse trnews.jsonl --without proximity,coherence
+        geomap eval geoparse trnews.jsonl --rules-report
     """
     from dataclasses import replace
 
     from geomap.evaluate.geoparse import (
+        GoldDocument,
         evaluate_geoparse,
         evaluate_resolution,
         format_report,
         load_corpus,
     )
-    from geomap.geoparser.parse import default_gazetteer, geoparse
+    from geomap.geoparser.parse import RULES, default_gazetteer, geoparse
     from geomap.geoparser.resolve import PassCounter
 
+    off = _rule_list(without)
     docs = load_corpus(corpus)
     gaz = default_gazetteer()
     counter = PassCounter()
@@ -76,19 +109,67 @@ def eval_geoparse(corpus: Path, gold_spans: bool, demonyms: bool, as_json: bool)
             return mentions
         return [replace(m, kind="place") if m.kind == "demonym" else m for m in mentions]
 
+    def run(doc: GoldDocument, leave_out: frozenset[str], count: PassCounter) -> list[Mention]:
+        if gold_spans:
+            spans = [(t.start, t.end) for t in doc.toponyms]
+            return geoparse(doc.text, gazetteer=gaz, spans=spans, counter=count, without=leave_out)
+        return as_places(geoparse(doc.text, gazetteer=gaz, counter=count, without=leave_out))
+
+    if rules_report:
+        _print_rules_report(docs, run, [(r.name, r.stage, r.description) for r in RULES],
+                            gold_spans=gold_spans, base=off, as_json=as_json)  # fmt: skip
+        return
     if gold_spans:
         report = evaluate_resolution(
             docs,
-            lambda text, spans: geoparse(text, gazetteer=gaz, spans=spans, counter=counter),
+            lambda text, spans: geoparse(
+                text, gazetteer=gaz, spans=spans, counter=counter, without=off
+            ),
         )
     else:
         report = evaluate_geoparse(
-            docs, lambda text: as_places(geoparse(text, gazetteer=gaz, counter=counter))
+            docs,
+            lambda text: as_places(geoparse(text, gazetteer=gaz, counter=counter, without=off)),
         )
     if as_json:
         data = report.to_dict()
-        data["passes"] = dict(counter)
+        data["passes"] = dict(counter)  # by rule; the name it had when rules were passes
+        data["without"] = sorted(off)
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
     click.echo(format_report(report))
+    if off:
+        click.echo("without: " + ", ".join(sorted(off)))
     click.echo("decided by: " + ", ".join(f"{k} {v}" for k, v in counter.most_common()))
+
+
+def _print_rules_report(
+    docs: Any,
+    run: Any,
+    rules: list[tuple[str, str, str]],
+    *,
+    gold_spans: bool,
+    base: frozenset[str],
+    as_json: bool,
+) -> None:
+    from geomap.evaluate.rules import format_rules_report, rules_report
+    from geomap.geoparser.resolve import PassCounter
+
+    effects = rules_report(
+        docs, run, rules, gold_spans=gold_spans, counter_factory=PassCounter, base_without=base
+    )
+    if as_json:
+        rows = [
+            {
+                "rule": e.name,
+                "stage": e.stage,
+                "fired": e.fired,
+                "fixed": e.fixed,
+                "broke": e.broke,
+                "description": e.description,
+            }
+            for e in effects
+        ]
+        click.echo(json.dumps(rows, indent=2))
+        return
+    click.echo(format_rules_report(effects))

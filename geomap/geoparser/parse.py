@@ -5,19 +5,26 @@ from __future__ import annotations
 import logging
 import re
 import weakref
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date, datetime
+from typing import Any
 
 from gazetteer import Gazetteer
 from gazetteer.normalize import normalize_name
-from geomap.geoparser.recognize import Recognizer, Span
-from geomap.geoparser.resolve import PassCounter, resolve_spans
+from geomap.geoparser.recognize import RECOGNITION_RULES, Recognizer, Span
+from geomap.geoparser.resolve import RESOLUTION_RULES, PassCounter, resolve_spans
+from geomap.geoparser.rules import Rule, check_rule_names
 from geomap.geoparser.text import sentence_spans
+from geomap.geoparser.weights import DEFAULT_WEIGHTS, Weights
 from geomap.records import Mention
 
-__all__ = ["default_gazetteer", "geoparse", "recognizer_for"]
+__all__ = ["RULES", "RULE_NAMES", "default_gazetteer", "geoparse", "recognizer_for"]
 
 logger = logging.getLogger(__name__)
+
+#: Every rule of the geoparser, recognition then resolution, in the order they run.
+RULES: tuple[Rule[Any], ...] = (*RECOGNITION_RULES, *RESOLUTION_RULES)
+RULE_NAMES: tuple[str, ...] = tuple(r.name for r in RULES)
 
 _RECOGNIZERS: weakref.WeakKeyDictionary[Gazetteer, Recognizer] = weakref.WeakKeyDictionary()
 _DEFAULT: list[Gazetteer] = []
@@ -46,6 +53,8 @@ def geoparse(
     gazetteer: Gazetteer | None = None,
     spans: Sequence[tuple[int, int]] | None = None,
     counter: PassCounter | None = None,
+    weights: Weights = DEFAULT_WEIGHTS,
+    without: Collection[str] = (),
 ) -> list[Mention]:
     """Find the place names of ``text`` and resolve them.
 
@@ -63,7 +72,11 @@ def geoparse(
         Resolve exactly these (start, end) spans instead of recognising names (used to
         score resolution alone on gold spans).
     counter
-        Collects how often each disambiguation pass decided.
+        Collects how often each rule decided.
+    weights
+        The geoparser's numbers (:class:`~geomap.geoparser.weights.Weights`).
+    without
+        Names of rules to leave out (see :data:`RULES`), to measure what each one does.
 
     Returns
     -------
@@ -75,14 +88,26 @@ def geoparse(
         raise TypeError(msg)
     del published  # the incident stage resolves dates; accepted here for one signature
     gaz = gazetteer or default_gazetteer()
+    off = check_rule_names(without, RULE_NAMES) if without else frozenset()
+
+    def resolve(found: Sequence[Span]) -> list[Mention]:
+        return resolve_spans(
+            found,
+            text,
+            gaz,
+            country_hint=country_hint,
+            counter=counter,
+            weights=weights,
+            without=off,
+        )
+
     if spans is None:
-        found = recognizer_for(gaz).find(text)
-        return resolve_spans(found, text, gaz, country_hint=country_hint, counter=counter)
+        return resolve(recognizer_for(gaz).find(text, without=off, counter=counter))
     rec = recognizer_for(gaz)
     sentences = sentence_spans(text)
     # in text order, as the passes that read neighbours ("Newark, N.J.") expect
     given = [_given_span(text, s, e, rec, sentences) for s, e in sorted(set(spans))]
-    mentions = resolve_spans(given, text, gaz, country_hint=country_hint, counter=counter)
+    mentions = resolve(given)
     by_span = {(m.start, m.end): m for m in mentions}
     return [by_span[(s, e)] for s, e in spans]  # one mention per given span, in its order
 

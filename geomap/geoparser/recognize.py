@@ -46,18 +46,17 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Collection, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 
 from gazetteer.normalize import GENERIC_WORDS, fold, normalize_name
+from geomap.geoparser.rules import Rule, RuleCounter
 from geomap.geoparser.text import Token, sentence_spans, tokenize
+from geomap.geoparser.weights import DEFAULT_WEIGHTS, Weights
 
-__all__ = ["CUE_WORDS", "Recognizer", "Span", "common_words", "given_names"]
-
-_MAX_WORDS = 7
-_MAX_WORD = 60  # longer "words" are not names (runs of letters in garbled text)
+__all__ = ["CUE_WORDS", "RECOGNITION_RULES", "Recognizer", "Span", "common_words", "given_names"]
 _JOINERS = frozenset({" ", "-", "'", "’", "‘", "ʿ", "`", "–"})
 _DOTTED = frozenset({"St", "Ste", "Mt", "Ft", "Pt"})  # abbreviations a name goes on after
 # A saint's name that names a church, a school or a hospital, not a town: "the church of
@@ -181,6 +180,21 @@ class Span:
     hyphen_pair: bool = False  # one of two names a hyphen joins: "Russia-Turkey", "Coca-Cola"
     first_name: bool = False  # the first name of a person named in full in the same text
     lookup: str = ""  # the text to look up when it differs from the surface ("Babel province")
+    drop: frozenset[str] = frozenset()  # the recognition rules that find it is not a place
+
+
+@dataclass(slots=True)
+class _Walk:
+    """One text's recognition: the spans the walk found, and the rules' state."""
+
+    text: str
+    spans: list[Span]
+    off: frozenset[str]
+    masked: list[tuple[int, int]] = field(default_factory=list)  # actor names' offsets
+    surnames: set[str] = field(default_factory=set)  # folded, of people named in full
+    first_names: set[str] = field(default_factory=set)
+    people: int = 0  # persons the walk skipped, by rule
+    lone_names: int = 0
 
 
 def _data(name: str) -> str:
@@ -225,7 +239,12 @@ class Recognizer:
         words of three letters or fewer that may name a place.
     """
 
-    def __init__(self, keys: Iterable[str], capitals: Iterable[str] = ()) -> None:
+    def __init__(
+        self, keys: Iterable[str], capitals: Iterable[str] = (), weights: Weights = DEFAULT_WEIGHTS
+    ) -> None:
+        self._max_words = weights.max_words
+        self._max_word = weights.max_word
+        self._off: frozenset[str] = frozenset()  # rules left out by the current ``find``
         table = dict.fromkeys(keys, True)
         for key in list(table):  # each name's word prefixes, shortest last
             end = key.rfind(" ")
@@ -286,7 +305,7 @@ class Recognizer:
         """Index of the last token of the longest name starting at token ``i``, or -1."""
         best = -1
         start = tokens[i].start
-        for j in range(i, min(i + _MAX_WORDS, len(tokens))):
+        for j in range(i, min(i + self._max_words, len(tokens))):
             tok = tokens[j]
             lower = tok.value.lower()
             if j > i:
@@ -382,7 +401,12 @@ class Recognizer:
         if not tok.capitalised:
             return -1
         end = self._full_name_end(tokens, i, text)
-        if end < 0 and lower in given_names() and self._lone_person(tokens, i, text):
+        if (
+            end < 0
+            and "lone_given_name" not in self._off
+            and lower in given_names()
+            and self._lone_person(tokens, i, text)
+        ):
             return i
         return end
 
@@ -451,50 +475,74 @@ class Recognizer:
 
     # -- the walk --------------------------------------------------------------------
 
-    def find(self, text: str) -> list[Span]:
-        """Candidate place-name and demonym spans of ``text``, in text order."""
+    def find(
+        self,
+        text: str,
+        *,
+        without: Collection[str] = (),
+        counter: RuleCounter | None = None,
+    ) -> list[Span]:
+        """Candidate place-name and demonym spans of ``text``, in text order.
+
+        The walk proposes spans and skips people's names; then ``RECOGNITION_RULES``, in
+        order, drop what is not a place, except the rules named in ``without``. What each
+        rule did is counted in ``counter``. (The rules left out are set on the recogniser
+        for the length of the call: a recogniser is not shared between threads.)
+        """
+        walk = _Walk(text, [], frozenset(without))
+        self._off = walk.off
+        try:
+            self._walk(walk)
+        finally:
+            self._off = frozenset()
+        counts = counter if counter is not None else RuleCounter()
+        for rule in RECOGNITION_RULES:
+            if rule.name not in walk.off:
+                rule.apply(walk, counts)
+        return [replace(s, drop=frozenset()) if s.drop else s for s in walk.spans]
+
+    def _walk(self, walk: _Walk) -> None:
+        text = walk.text
         sentences = sentence_spans(text)
         tokens = tokenize(text, sentences)
-        masked = self._masked(text, tokens)
+        walk.masked = self._masked(text, tokens)
         sentence_of = _SentenceOf(sentences)
-        spans: list[Span] = []
-        surnames: set[str] = set()
-        first_names: set[str] = set()  # "Georgia Stevens ... Georgia began skating"
+        people = "people" not in walk.off
         i = 0
         n = len(tokens)
         while i < n:
             tok = tokens[i]
-            if len(tok.value) > _MAX_WORD or (
+            if len(tok.value) > self._max_word or (
                 not tok.capitalised and tok.value not in _LOWER_STARTS
             ):
                 i += 1
                 continue
-            person = self._person_end(tokens, i, text)
+            person = self._person_end(tokens, i, text) if people else -1
             if person >= 0:
                 first = i + 1 if tokens[i].value.lower() in _TITLES else i
-                surnames.update(self._fold(tokens[k].value) for k in range(first + 1, person + 1))
+                if person == first == i:
+                    walk.lone_names += 1
+                else:
+                    walk.people += 1
+                walk.surnames.update(
+                    self._fold(tokens[k].value) for k in range(first + 1, person + 1)
+                )
                 rest = [tokens[k].value for k in range(first + 1, person + 1)]
                 if first == i and not any(w.lower() in common_words() for w in rest):
-                    first_names.add(self._fold(tokens[first].value))  # not "France Football"
+                    walk.first_names.add(self._fold(tokens[first].value))  # not "France Football"
                 if person > first and tokens[first + 1].value.lower() in _LEADING_ARTICLES:
-                    surnames.add(self._fold(text[tokens[first + 1].start : tokens[person].end]))
+                    walk.surnames.add(
+                        self._fold(text[tokens[first + 1].start : tokens[person].end])
+                    )
                 i = person + 1
                 continue
             if not self._may_start(tokens, i, text):
                 i += 1
                 continue
             span, end = self._span_at(tokens, i, text, sentence_of)
-            if span is not None and not any(a <= span.start and span.end <= b for a, b in masked):
-                spans.append(span)
+            if span is not None:
+                walk.spans.append(span)
             i = end + 1
-        # A name once seen as a person's is a person's all through the text.
-        out = []
-        for s in spans:
-            folded = self._fold(s.surface) if s.kind == "place" else ""
-            if folded in surnames:
-                continue
-            out.append(replace(s, first_name=True) if folded in first_names else s)
-        return out
 
     def _span_at(
         self, tokens: list[Token], i: int, text: str, sentence_of: _SentenceOf
@@ -511,23 +559,26 @@ class Recognizer:
         if demonym and demonym[0] >= end:
             j, country = demonym
             joined = j + 1 < len(tokens) and text[tokens[j].end : tokens[j + 1].start] == " "
+            drop = set()
             if joined and self._org_follows(tokens, j + 1, text):
-                return None, j  # "American Psychological Association" names an actor
+                drop.add("demonym_orgs")  # "American Psychological Association" names an actor
             if self._a_language(tokens, i, j, text):
-                return None, j  # "shouted in Turkish,", "teaching English to pupils"
+                drop.add("languages")  # "shouted in Turkish,", "teaching English to pupils"
             s, e = tokens[i].start, tokens[j].end
-            return Span(s, e, text[s:e], "", sentence_of(s), "demonym", country), j
+            sentence = sentence_of(s)
+            return Span(s, e, text[s:e], "", sentence, "demonym", country, drop=frozenset(drop)), j
         if end < 0 or (end == i and not tok.capitalised):
             return None, i
+        span = self._place_span(tokens, i, end, text, sentence_of)
         if not tok.capitalised and all(
             t.value.lower() in _GENERIC_TOKENS for t in tokens[i + 1 : end + 1]
-        ):
-            return None, end  # "a southern city": a direction and a generic word name nothing
-        return self._place_span(tokens, i, end, text, sentence_of), end
+        ):  # "a southern city": a direction and a generic word name nothing
+            span = replace(span, drop=span.drop | {"generic_only"})
+        return span, end
 
     def _place_span(
         self, tokens: list[Token], i: int, j: int, text: str, sentence_of: _SentenceOf
-    ) -> Span | None:
+    ) -> Span:
         s, e = tokens[i].start, tokens[j].end
         lookup = text[s:e]
         k = j  # a trailing lowercase generic word is a hint, not part of the name
@@ -544,18 +595,20 @@ class Recognizer:
                 f"{surface} {_PLURAL_GENERIC[plural.group(1)]}"  # "Jefferson and Madison counties"
             )
         folded = self._fold(lookup)
+        drop = set()
         if folded in self._stop or len(folded) < 2:
-            return None
+            drop.add("stop_names")
         if all(w in _GENERIC_TOKENS for w in folded.split()):
-            return None  # "Air Base" alone names nothing
+            drop.add("generic_only")  # "Air Base" alone names nothing
         hyphenated = self._hyphenated(tokens, i, j, text)
         if hyphenated == "name":
-            return None  # part of a longer hyphenated name: "Wal-Mart"
-        if self._names_something_else(tokens, i, j, text):
-            return None
+            drop.add("hyphenated_names")  # part of a longer hyphenated name: "Wal-Mart"
+        something_else = self._names_something_else(tokens, i, j, text)
+        if something_else:
+            drop.add(something_else)
         letters = surface.replace(".", "")
         if letters.isupper() and len(letters) <= 3 and surface not in self._capitals:
-            return None
+            drop.add("short_capitals")
         prev = tokens[i - 1].value.lower() if i > 0 else ""
         if i > 0 and text[tokens[i - 1].end : s] not in (" ", "\n"):
             prev = ""
@@ -572,32 +625,34 @@ class Recognizer:
             in_name=common and self._in_name_chain(tokens, i, text),
             hyphen_pair=hyphenated == "pair",
             lookup=lookup if lookup != surface else "",
+            drop=frozenset(drop),
         )
 
     @staticmethod
-    def _names_something_else(tokens: list[Token], i: int, j: int, text: str) -> bool:
-        """Whether the name at tokens ``i..j`` is part of a body's, a street's, a church's
-        or a longer place's name, by the words around it."""
+    def _names_something_else(tokens: list[Token], i: int, j: int, text: str) -> str:
+        """The rule by which the name at tokens ``i..j`` is part of a body's, a street's, a
+        church's or a longer place's name, by the words around it; "" when it is not."""
         s, e = tokens[i].start, tokens[j].end
         if (
             i < j
             and tokens[i].value.lower() in _ADMIN_WORDS
             and all(_is_common(t.value) for t in tokens[i + 1 : j + 1])
         ):
-            return True  # "City Council", "District Court": a body, not a place
+            return "bodies"  # "City Council", "District Court": a body, not a place
         after = tokens[j + 1] if j + 1 < len(tokens) else None
         if after and text[e : after.start] == " ":
             if after.capitalised and all(
                 t.value.lower() in _MODIFIER_WORDS for t in tokens[i : j + 1]
             ):
-                return True  # "Far North Queensland": a part of the name after it
+                return "modifiers"  # "Far North Queensland": a part of the name after it
             if after.value in _STREET_WORDS or _STREET_ABBREVIATIONS.match(text, after.start):
-                return True  # a street named after a place is not in it: "Hertford Road"
-        return tokens[i].value.lower() in _SAINT and bool(
+                return "streets"  # a street named after a place is not in it: "Hertford Road"
+        saint = tokens[i].value.lower() in _SAINT and bool(
             _A_SAINTS_BUILDING.match(text, e)
             or _OF_A_CHURCH.search(text, max(0, s - 40), s)
             or (i >= 3 and tokens[i - 1].value == "and" and tokens[i - 3].value in ("St", "Saint"))
         )  # "St. Michael's Hospital", "the church of St. Peter and St. Paul"
+        return "saints" if saint else ""
 
     def _heads_a_list(self, tokens: list[Token], j: int, text: str) -> bool:
         """Whether names follow token ``j`` as a list: "Saskatoon, Calgary and Winnipeg"."""
@@ -690,3 +745,79 @@ class _SentenceOf:
         while self.pos + 1 < len(self.sentences) and self.sentences[self.pos][1] <= offset:
             self.pos += 1
         return self.sentences[self.pos]
+
+
+# --------------------------------------------------------------------- the recognition rules
+
+
+def _dropping(name: str) -> Callable[[_Walk], int]:
+    """A rule that drops the spans the walk marked with its name."""
+
+    def run(walk: _Walk) -> int:
+        kept = [s for s in walk.spans if name not in s.drop]
+        dropped = len(walk.spans) - len(kept)
+        walk.spans = kept
+        return dropped
+
+    return run
+
+
+def _actors(walk: _Walk) -> int:
+    kept = [s for s in walk.spans if not any(a <= s.start and s.end <= b for a, b in walk.masked)]
+    dropped = len(walk.spans) - len(kept)
+    walk.spans = kept
+    return dropped
+
+
+def _surnames(walk: _Walk) -> int:
+    kept = [s for s in walk.spans if s.kind != "place" or fold(s.surface) not in walk.surnames]
+    dropped = len(walk.spans) - len(kept)
+    walk.spans = kept
+    return dropped
+
+
+def _first_name_marks(walk: _Walk) -> int:
+    marked = 0
+    for k, s in enumerate(walk.spans):
+        if s.kind == "place" and fold(s.surface) in walk.first_names:
+            walk.spans[k] = replace(s, first_name=True)
+            marked += 1
+    return marked
+
+
+def _rule(name: str, description: str, run: Callable[[_Walk], int]) -> Rule[_Walk]:
+    return Rule(name, "recognition", description, run)
+
+
+#: The recognition rules, in the order they run. ``people`` and ``lone_given_name`` act
+#: during the walk (a person's name is skipped whole); the others drop the spans the walk
+#: marked, or mark spans for the resolver. Leave one out by name with ``without=``.
+RECOGNITION_RULES: tuple[Rule[_Walk], ...] = (
+    _rule(
+        "people",
+        "a given name or a title before capitalised words is a person",
+        lambda w: w.people,
+    ),
+    _rule(
+        "lone_given_name",
+        "a lone given name after a relative, before an age or before 'and' a person",
+        lambda w: w.lone_names,
+    ),
+    _rule("actors", "a name inside a known organisation's name is not a place", _actors),
+    _rule("stop_names", "stop-listed words (months, titles, pronouns)", _dropping("stop_names")),
+    _rule("generic_only", "a generic word alone names nothing", _dropping("generic_only")),
+    _rule("hyphenated_names", "part of a longer hyphenated name", _dropping("hyphenated_names")),
+    _rule("bodies", "a division word and common words name a body", _dropping("bodies")),
+    _rule("modifiers", "direction words before a name describe it", _dropping("modifiers")),
+    _rule("streets", "a name before Street, Road or St. is a street's", _dropping("streets")),
+    _rule("saints", "a saint's name that names a church or hospital", _dropping("saints")),
+    _rule(
+        "short_capitals",
+        "three capitals or fewer that no place is named in capitals",
+        _dropping("short_capitals"),
+    ),
+    _rule("demonym_orgs", "a demonym opening an organisation's name", _dropping("demonym_orgs")),
+    _rule("languages", "a demonym that names a language", _dropping("languages")),
+    _rule("surnames", "a person's surname later in the text is the person", _surnames),
+    _rule("first_name_marks", "mark people's first names for the resolver", _first_name_marks),
+)

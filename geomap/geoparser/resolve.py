@@ -1,8 +1,11 @@
 """Resolution: pick the place each recognised span names, using the whole document.
 
 Each span's candidates come from the gazetteer, ranked by prominence and name match. Then
-small named passes, in order, adjust the ranking; each counts how often it changed the
-winner, and the mention records which one decided:
+the rules of ``RESOLUTION_RULES``, in order, filter the spans and adjust the ranking; each
+is a :class:`~geomap.geoparser.rules.Rule` that counts how often it decided, can be left out
+by name, and takes its numbers from :class:`~geomap.geoparser.weights.Weights`. The mention
+records which rule decided (a :class:`~geomap.records.Decision`). The placing rules, in
+families:
 
 1. ``hierarchy``: an explicit parent right after the name ("Hit, in Anbar", "Paris, Texas",
    "Glasgow, Ky.") keeps the candidates inside it, and when none is ("Holliday, Missouri",
@@ -36,8 +39,8 @@ from __future__ import annotations
 
 import logging
 import re
-from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from itertools import pairwise
@@ -46,60 +49,15 @@ from gazetteer import Candidate, Gazetteer
 from gazetteer.build import feature_prominence
 from gazetteer.normalize import fold, normalize_name, parse_name
 from geomap.geoparser.recognize import Span, common_words
+from geomap.geoparser.rules import Rule, RuleCounter
 from geomap.geoparser.unlisted import in_locality, in_parent
-from geomap.records import Mention
+from geomap.geoparser.weights import DEFAULT_WEIGHTS, Weights
+from geomap.records import Decision, Mention
 
-__all__ = ["PASSES", "PassCounter", "resolve_spans"]
+__all__ = ["PASSES", "RESOLUTION_RULES", "PassCounter", "resolve_spans"]
 
 logger = logging.getLogger(__name__)
 
-#: The disambiguation passes, in order, with what each does.
-PASSES: dict[str, str] = {
-    "hierarchy": "a parent or a title right after the place, a list it is in, a dateline",
-    "proximity": "readings of different names within a few kilometres support each other",
-    "country_focus": "places in the countries the document is about rank up",
-    "coherence": "places near the document's confidently placed names rank up",
-    "discourse": "one name, one place, throughout a document",
-    "prominence": "the most prominent, best-matching place",
-    "locality": "a given name the gazetteer lacks: the locality the report puts it in",
-}
-
-_CANDIDATES = 25
-_DIVISION_RATIO = 15  # a division this many times its namesake city's people outranks it,
-_DIVISION_PEOPLE = 5_000_000  # ... if it has millions: not Banjul's or Ramallah's division
-_W_CURATED = 0.15  # a listed place's lead over namesakes in the first ranking
-_CURATED_PROMINENCE = 0.2  # ... and in the prominence the recognition rules ask of a name
-_COUNTY_SCORE = 0.85  # a county of this name exists: as good as a division named so
-_W_FOCUS = 0.35
-_W_ADMIN1_FOCUS = 0.15
-# A country's mentions do not make a small town of a world city's name: "the U.S. envoy
-# flew to Paris" is not Paris, Texas. Readings this far below the name's most prominent
-# one get no country bonus, unless the report names places in their division too
-# (Edmonton beside Cairns and Townsville is the Queensland suburb).
-_FOCUS_GAP = 0.25
-_W_HIERARCHY = 0.6
-_W_TITLE = 0.3
-_W_COHERENCE = 0.15
-_W_PROXIMITY = 0.1  # per other name with a reading close by, up to _PROXIMITY_NAMES
-_PROXIMITY_NAMES = 3
-_PROXIMITY_DEGREES = 0.25  # about 25 km
-_PROXIMITY_CANDIDATES = 10
-_W_COUNTRY = 0.15  # a country named in full almost always means the country
-_W_NAMED_COUNTRY = 0.1  # "in France ... Paris": a country the text names, however briefly
-_W_LOCAL_COUNTRY = 0.1  # ... more when named in the mention's sentence or the one before
-_NEAR_DEGREES = 2.0  # "near" for coherence: about 200 km
-_CONFIDENT_MARGIN = 0.15
-_CUED_VOTES = 3.0  # in "one name, one place", a mention placed by a parent or a title
-_MIN_PROMINENCE = 0.3  # weaker readings need a cue to count
-_COMMON_PROMINENCE = 0.85  # a common word opening a sentence must name a place this prominent
-_COMMON_MIDSENTENCE = 0.65  # ... and a capitalised common word inside a sentence
-_COUNTRY_PROMINENCE = 0.95
-_AMBIGUOUS_MARGIN = 0.05
-_STRAY_PROMINENCE = {  # a town of about 30,000 people or fewer, a division of 150,000
-    "populated_place": 0.65,
-    "admin1": 0.72,
-}
-_STRAY_CONTEXT = 2  # other names placed elsewhere before a lone foreign town is doubted
 _RELATION = re.compile(
     r"(?:(?P<distance>\d+(?:[.,]\d+)?\s*(?:km|kilometers|kilometres|miles|mi)\s+)?"
     r"(?P<direction>(?:north|south)(?:-?(?:east|west))?|east|west|northeast|northwest|"
@@ -107,10 +65,7 @@ _RELATION = re.compile(
     re.IGNORECASE,
 )
 _STANDALONE = re.compile(r"^\s*(?:\(|[-\u2013\u2014]|\n)")  # "WASHINGTON (AP)", "PARIS -"
-_W_DATELINE = 0.3
-_W_SIBLING = 0.3
 _LIST_GAP = re.compile(r"^(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)$")
-_DATELINE_POPULATION = 100_000
 _PARENT_GAP = re.compile(  # "Hit, in Anbar", "Maoxian county in Sichuan", "Erbil (Kurdistan"
     r"^(?:\s+(?:county|district|city|town|village|province|governorate|region))?"
     r"(?:,\s*(?:in\s+(?:the\s+)?)?|\s+in\s+(?:the\s+)?|\s*\(\s*)$"
@@ -132,8 +87,8 @@ _OF_AN_OFFICE = re.compile(
 _A_LEADERS_TERM = re.compile(r"(?:'s)?\s+(?:administration|presidency)\b")
 
 
-class PassCounter(Counter[str]):
-    """How many mentions each pass decided."""
+#: How many decisions each rule made (the name it had when rules were passes).
+PassCounter = RuleCounter
 
 
 @dataclass(slots=True)
@@ -143,6 +98,7 @@ class _Item:
     scores: list[float]
     decision: str = "prominence"
     close: dict[int, float] = field(default_factory=dict)  # proximity's bonus by candidate
+    dropped: bool = False  # a filter rule found it is not a place name
 
     def best(self) -> int:
         return max(range(len(self.scores)), key=self.scores.__getitem__)
@@ -154,66 +110,31 @@ class _Item:
         return top[0] - top[1]
 
 
+@dataclass(slots=True)
+class _Doc:
+    """One document's state as the resolution rules see it and change it."""
+
+    text: str
+    gazetteer: Gazetteer
+    weights: Weights
+    items: list[_Item]
+    demonyms: list[Span]
+    hint: str | None
+    unlisted: list[Span] = field(default_factory=list)  # given spans answered by locality
+
+    @property
+    def demonym_countries(self) -> set[str]:
+        return {d.country for d in self.demonyms}
+
+
 def _is_curated(c: Candidate) -> bool:
     """A place someone chose to list: the package's overlays or a user's places file."""
     return c.id.startswith(("overlay:", "user:"))
 
 
-def _curated(c: Candidate) -> float:
-    """Listed places lead their namesakes: the White House over Casablanca, whose name
-    translates as much."""
-    return _W_CURATED if _is_curated(c) else 0.0
-
-
-def _division_over_small_namesake(
-    span: Span, candidates: list[Candidate], scores: list[float]
-) -> None:
-    """A division many times its namesake city's size is what the bare name means.
-
-    "Quebec" is the province of 8 million, not its capital of half a million ("Quebec City"
-    is the city); "New York", "Washington" and "Basra" stay cities, their divisions being
-    less than fifteen times as populous, and so do capitals of small divisions ("Ramallah").
-    """
-    for k, c in enumerate(candidates):
-        if c.feature != "admin1" or c.population < _DIVISION_PEOPLE:
-            continue
-        if _fold_name(c.name) != fold(span.surface):
-            continue
-        for city, score in zip(candidates, scores, strict=True):
-            if (
-                city.feature == "populated_place"
-                and city.admin1_code == c.admin1_code
-                and 0 < city.population * _DIVISION_RATIO <= c.population
-                and _fold_name(city.name) == _fold_name(c.name)
-                and score > scores[k]
-            ):
-                scores[k] = score + 0.01
-
-
-def _prominence(c: Candidate) -> float:
-    curated = _CURATED_PROMINENCE if _is_curated(c) else 0.0
+def _prominence(c: Candidate, w: Weights) -> float:
+    curated = w.curated_prominence if _is_curated(c) else 0.0
     return feature_prominence(c.feature, c.population) + curated
-
-
-def _keep(span: Span, candidates: list[Candidate], text: str) -> bool:
-    """Recognition rules that need the candidates: obscure readings and common words."""
-    if span.place_id or span.cue == "given":
-        return True
-    before = text[max(0, span.start - 40) : span.start]
-    office = before.endswith(("of ", "the ")) and _OF_AN_OFFICE.search(before)
-    if office or _A_LEADERS_TERM.match(text, span.end):
-        # "the Department of Justice", "Fish and Wildlife", "the Obama administration"
-        return any(c.feature in ("country", "admin1") for c in candidates)
-    if span.surface.islower():  # "north central Missouri" describes; "the western desert"
-        return any(_is_curated(c) for c in candidates)
-    best = max(_prominence(c) for c in candidates)
-    if (span.in_name and not span.cue) or span.hyphen_pair:
-        # "Environment Canada" but "Rose Garden"; "Russia-Turkey ties" but "Coca-Cola"
-        return best >= _COUNTRY_PROMINENCE
-    if span.common_word and not span.cue:
-        limit = _COMMON_PROMINENCE if span.sentence_initial else _COMMON_MIDSENTENCE
-        return best >= limit
-    return best >= _MIN_PROMINENCE or bool(span.cue)
 
 
 @cache
@@ -223,20 +144,20 @@ def _counties() -> dict[str, tuple[str, ...]]:
     return us_counties()
 
 
-def _candidates(span: Span, gazetteer: Gazetteer) -> list[Candidate]:
+def _candidates(span: Span, gazetteer: Gazetteer, w: Weights) -> list[Candidate]:
     if span.place_id:
         place = gazetteer.get(span.place_id)
         if place is None:
             return []
         return [Candidate.from_place(place, score=1.0, matched=span.surface, why=("abbreviation",))]
-    found = gazetteer.lookup(span.lookup or span.surface, limit=_CANDIDATES)
+    found = gazetteer.lookup(span.lookup or span.surface, limit=w.candidates)
     placed_county = any(c.feature == "admin2" and c.country == "US" for c in found)
     if (span.lookup or span.surface).lower().endswith(" county") and not placed_county:
         states = _counties().get(span.key, ())
         placed = [gazetteer.get(f"iso3166-2:{code}") for code in states]
         why = (f"{span.surface} is a county of this state; the gazetteer has no point for it",)
         counties = [
-            Candidate.from_place(p, score=_COUNTY_SCORE, matched=span.surface, why=why)
+            Candidate.from_place(p, score=w.county_score, matched=span.surface, why=why)
             for p in placed
             if p
         ]
@@ -257,24 +178,6 @@ def _a_common_word(span: Span) -> bool:
     return " " not in span.surface and span.surface.lower() in common_words()
 
 
-def _named_so(span: Span, candidates: list[Candidate]) -> list[Candidate]:
-    """The places a common word is the own name of.
-
-    "Tiger" is not Macon by way of its nickname "Tiger Town", nor "Garden" Singapore by
-    "Garden City", nor "Public" a Ugandan district by a stray alternate name; "Reading"
-    and "Hit" are the towns' own names. Seas and continents keep their short names ("the
-    Pacific").
-    """
-    surface = fold(span.surface)
-
-    def own_name(c: Candidate) -> bool:
-        if c.matched == c.name:
-            return _fold_name(c.name) == surface
-        return _fold_name(c.matched) == surface == _fold_name(c.name)
-
-    return [c for c in candidates if c.feature in _SEAS_AND_LANDS or own_name(c)]
-
-
 # Words around a place's name in the name of something in or part of it: "North London",
 # "Greater Toronto Area", "Vancouver Art Gallery".
 _AROUND_A_PLACE = frozenset(
@@ -283,173 +186,345 @@ _AROUND_A_PLACE = frozenset(
     district art gallery museum university college hospital stadium airport international
     station square street road bridge harbour harbor port centre center city""".split()
 )
-_INNER_PROMINENCE = 0.5  # an inner name stands for the span only if it names a real town
 
 
-def _built_on(span: Span, gazetteer: Gazetteer) -> tuple[Span, list[Candidate]]:
-    """A given span the gazetteer lacks, read as the place it is built on, if any.
+# --------------------------------------------------------------------- filters and reweights
 
-    Every other word must be a modifier or a facility word ("University Hospital" is built
-    on no place), and the place must be a prominent one.
+
+def _built_on(doc: _Doc) -> int:
+    """A given span the gazetteer lacks, read as the prominent place it is built on.
+
+    Every other word must be a modifier or a facility word ("North London", "Vancouver Art
+    Gallery"; "University Hospital" is built on no place).
     """
-    words = (span.lookup or span.surface).split()
-    for size in range(len(words) - 1, 0, -1):
-        for i in range(len(words) - size + 1):
-            inner, rest = words[i : i + size], words[:i] + words[i + size :]
-            if not inner[0][:1].isupper() or any(w.lower() not in _AROUND_A_PLACE for w in rest):
+    fired = 0
+    for it in doc.items:
+        if it.candidates or it.span.cue != "given":
+            continue
+        words = (it.span.lookup or it.span.surface).split()
+        for size in range(len(words) - 1, 0, -1):
+            found = _inner_place(doc, it.span, words, size)
+            if found:
+                it.span, it.candidates = found
+                fired += 1
+                break
+    return fired
+
+
+def _inner_place(
+    doc: _Doc, span: Span, words: list[str], size: int
+) -> tuple[Span, list[Candidate]] | None:
+    for i in range(len(words) - size + 1):
+        inner, rest = words[i : i + size], words[:i] + words[i + size :]
+        if not inner[0][:1].isupper() or any(w.lower() not in _AROUND_A_PLACE for w in rest):
+            continue
+        if all(w.lower() in _AROUND_A_PLACE for w in inner):
+            continue
+        name = " ".join(inner)
+        narrower = replace(span, key=normalize_name(name), lookup=name)
+        found = _candidates(narrower, doc.gazetteer, doc.weights)
+        if found and _prominence(found[0], doc.weights) >= doc.weights.inner_prominence:
+            return narrower, found
+    return None
+
+
+def _own_name(doc: _Doc) -> int:
+    """A common word is read only as the places it is the own name of.
+
+    "Tiger" is not Macon by way of its nickname "Tiger Town", nor "Garden" Singapore by
+    "Garden City", nor "Public" a Ugandan district by a stray alternate name; "Reading" and
+    "Hit" are the towns' own names. Seas and continents keep their short names ("the
+    Pacific"). All-capital spans are not common words ("US" is not "us").
+    """
+    fired = 0
+    for it in doc.items:
+        if not it.candidates or not _a_common_word(it.span) or it.span.surface.isupper():
+            continue
+        surface = fold(it.span.surface)
+
+        def own_name(c: Candidate, surface: str = surface) -> bool:
+            if c.matched == c.name:
+                return _fold_name(c.name) == surface
+            return _fold_name(c.matched) == surface == _fold_name(c.name)
+
+        kept = [c for c in it.candidates if c.feature in _SEAS_AND_LANDS or own_name(c)]
+        if len(kept) < len(it.candidates):
+            it.candidates = kept
+            fired += 1
+    return fired
+
+
+def _keep(span: Span, candidates: list[Candidate], text: str, w: Weights) -> bool:
+    if span.place_id or span.cue == "given":
+        return True
+    before = text[max(0, span.start - 40) : span.start]
+    office = before.endswith(("of ", "the ")) and _OF_AN_OFFICE.search(before)
+    if office or _A_LEADERS_TERM.match(text, span.end):
+        # "the Department of Justice", "Fish and Wildlife", "the Obama administration"
+        return any(c.feature in ("country", "admin1") for c in candidates)
+    if span.surface.islower():  # "north central Missouri" describes; "the western desert"
+        return any(_is_curated(c) for c in candidates)
+    best = max(_prominence(c, w) for c in candidates)
+    if (span.in_name and not span.cue) or span.hyphen_pair:
+        # "Environment Canada" but "Rose Garden"; "Russia-Turkey ties" but "Coca-Cola"
+        return best >= w.country_prominence
+    if span.common_word and not span.cue:
+        limit = w.common_prominence if span.sentence_initial else w.common_midsentence
+        return best >= limit
+    return best >= w.min_prominence or bool(span.cue)
+
+
+def _obscure(doc: _Doc) -> int:
+    """Drop found names whose readings are too obscure for what surrounds them.
+
+    A portfolio ("the Department of Justice") or a leader's term ("the Obama
+    administration") keeps only a country or division; a lowercase description ("north
+    central Missouri") only a curated place; a name inside another name ("Environment
+    Canada") or a hyphenated pair only a country; a common word with no cue only a
+    prominent place; and any other name without a cue a place of some prominence.
+    """
+    fired = 0
+    for it in doc.items:
+        if it.candidates and not _keep(it.span, it.candidates, doc.text, doc.weights):
+            it.dropped = True
+            fired += 1
+    return fired
+
+
+def _curated_lead(doc: _Doc) -> int:
+    """Listed places lead their namesakes: the White House over Casablanca, whose name
+    translates as much; a user's own places over the built-in data."""
+    fired = 0
+    for it in _live(doc):
+        for k, c in enumerate(it.candidates):
+            if _is_curated(c):
+                it.scores[k] += doc.weights.curated
+                fired += 1
+    return fired
+
+
+def _division_over_namesake(doc: _Doc) -> int:
+    """A division many times its namesake city's size is what the bare name means.
+
+    "Quebec" is the province of 8 million, not its capital of half a million ("Quebec City"
+    is the city); "New York", "Washington" and "Basra" stay cities, their divisions being
+    less than fifteen times as populous, and so do capitals of small divisions ("Ramallah").
+    """
+    w = doc.weights
+    fired = 0
+    for it in _live(doc):
+        for k, c in enumerate(it.candidates):
+            if c.feature != "admin1" or c.population < w.division_people:
                 continue
-            if all(w.lower() in _AROUND_A_PLACE for w in inner):
+            if _fold_name(c.name) != fold(it.span.surface):
                 continue
-            name = " ".join(inner)
-            narrower = replace(span, key=normalize_name(name), lookup=name)
-            found = _candidates(narrower, gazetteer)
-            if found and _prominence(found[0]) >= _INNER_PROMINENCE:
-                return narrower, found
-    return span, []
+            for city, score in zip(it.candidates, list(it.scores), strict=True):
+                if (
+                    city.feature == "populated_place"
+                    and city.admin1_code == c.admin1_code
+                    and 0 < city.population * w.division_ratio <= c.population
+                    and _fold_name(city.name) == _fold_name(c.name)
+                    and score > it.scores[k]
+                ):
+                    it.scores[k] = score + w.division_step
+                    fired += 1
+    return fired
+
+
+def _live(doc: _Doc) -> list[_Item]:
+    return [it for it in doc.items if it.candidates and not it.dropped]
+
+
+def _names_by_country(items: list[_Item]) -> defaultdict[str, set[str]]:
+    """The names whose current reading lies in each country."""
+    countries: defaultdict[str, set[str]] = defaultdict(set)
+    for it in items:
+        countries[it.candidates[it.best()].country].add(it.span.key)
+    return countries
+
+
+def _first_names(doc: _Doc) -> int:
+    """Drop a person's first name read as a place nothing else in the report is in.
+
+    "Georgia Stevens ... Georgia began skating", in a report about Alberta, is the skater;
+    "Israel Katz ... Israel", in a report with Israeli troops in it, is still the country.
+    """
+    items = _live(doc)
+    countries = _names_by_country(items)
+    demonyms = doc.demonym_countries
+    fired = 0
+    for it in items:
+        if not it.span.first_name or it.span.cue:
+            continue
+        country = it.candidates[it.best()].country
+        if country not in demonyms and not countries[country] - {it.span.key}:
+            it.dropped = True
+            fired += 1
+    return fired
+
+
+# --------------------------------------------------------------------- placing rules
 
 
 _Weights = defaultdict[str, float]
 
 
-def _focus(
-    items: list[_Item], demonyms: Sequence[Span], hint: str | None
-) -> tuple[_Weights, _Weights]:
-    countries: _Weights = defaultdict(float)
-    divisions: _Weights = defaultdict(float)
-    for it in items:
-        top = it.candidates[it.best()]
-        confident = len(it.candidates) == 1 or it.margin() > _CONFIDENT_MARGIN
-        weight = 2.0 if top.feature == "country" else 1.0 if confident else 0.25
-        countries[top.country] += weight
-        if top.admin1_code and (confident or top.feature in ("admin1", "region")):
-            divisions[top.admin1_code] += weight
-    for d in demonyms:
-        countries[d.country] += 1.0
-    if hint:
-        countries[hint.upper()] += 5.0
-    return countries, divisions
-
-
-def _share(weights: _Weights, key: str) -> float:
-    total = sum(weights.values())
-    return weights[key] / total if total and key else 0.0
-
-
-def _near(a: Candidate, b: Candidate) -> bool:
-    """Whether ``b`` lies near ``a``, or inside it when ``a`` is a country or division."""
-    if a.feature == "country":
-        return a.country == b.country
-    if a.feature == "admin1":
-        return a.country == b.country and a.admin1_code == b.admin1_code
-    return abs(a.lat - b.lat) < _NEAR_DEGREES and abs(a.lon - b.lon) < _NEAR_DEGREES * 1.5
-
-
-def _rescore(it: _Item, bonus: list[float], name: str, counter: PassCounter) -> None:
+def _rescore(it: _Item, bonus: list[float], name: str) -> int:
     before = it.best()
     it.scores = [s + b for s, b in zip(it.scores, bonus, strict=True)]
     if it.best() != before:
         it.decision = name
-        counter[name] += 1
+        return 1
+    return 0
 
 
-def _dateline(it: _Item, text: str, counter: PassCounter) -> None:
+def _dateline(doc: _Doc) -> int:
     """A dateline standing alone ("WASHINGTON (AP) -") names a city big enough to need no
     qualifier: agencies add the state or country to any other ("WASHINGTON, N.C.")."""
-    line_start = text.rfind("\n", 0, it.span.start) + 1
-    if not (it.span.surface.isupper() and not text[line_start : it.span.start].strip()):
-        return
-    if _STANDALONE.match(text[it.span.end : it.span.end + 4]):
-        surface = fold(it.span.surface)
-        bonus = [  # by its own name: not Hong Kong for "VICTORIA"
-            _W_DATELINE
-            if c.feature == "populated_place"
-            and c.population >= _DATELINE_POPULATION
-            and fold(c.name) == surface
-            else 0.0
-            for c in it.candidates
-        ]
-        _rescore(it, bonus, "hierarchy", counter)
+    text, w = doc.text, doc.weights
+    fired = 0
+    for it in _live(doc):
+        line_start = text.rfind("\n", 0, it.span.start) + 1
+        if not (it.span.surface.isupper() and not text[line_start : it.span.start].strip()):
+            continue
+        if _STANDALONE.match(text[it.span.end : it.span.end + 4]):
+            surface = fold(it.span.surface)
+            bonus = [  # by its own name: not Hong Kong for "VICTORIA"
+                w.dateline
+                if c.feature == "populated_place"
+                and c.population >= w.dateline_population
+                and fold(c.name) == surface
+                else 0.0
+                for c in it.candidates
+            ]
+            fired += _rescore(it, bonus, "dateline")
+    return fired
 
 
-def _siblings(items: list[_Item], text: str, counter: PassCounter) -> None:
+def _siblings(doc: _Doc) -> int:
     """Names listed together are alike: in "New South Wales, Western Australia and
     Queensland" the last is the Australian state, not the hamlet in Alberta."""
-    for a, b in pairwise(items):
-        if not _LIST_GAP.match(text[a.span.end : b.span.start]):
+    w = doc.weights
+    fired = 0
+    for a, b in pairwise(_live(doc)):
+        if not _LIST_GAP.match(doc.text[a.span.end : b.span.start]):
             continue
         for it, other in ((a, b), (b, a)):
             top = other.candidates[other.best()]
-            if top.feature != "admin1" or other.margin() <= _CONFIDENT_MARGIN:
+            if top.feature != "admin1" or other.margin() <= w.confident_margin:
                 continue
             bonus = [
-                _W_SIBLING if c.feature == "admin1" and c.country == top.country else 0.0
+                w.sibling if c.feature == "admin1" and c.country == top.country else 0.0
                 for c in it.candidates
             ]
             if any(bonus):
-                _rescore(it, bonus, "hierarchy", counter)
+                fired += _rescore(it, bonus, "siblings")
+    return fired
 
 
-def _hierarchy(items: list[_Item], text: str, counter: PassCounter) -> None:
-    for it in items:
-        _dateline(it, text, counter)
-    _siblings(items, text, counter)
-    for it in items:  # "New York Gov. Mario Cuomo": the state, not the city
-        if _DIVISION_TITLE.match(text[it.span.end : it.span.end + 30]):
-            bonus = [_W_TITLE if c.feature in ("admin1", "region") else 0.0 for c in it.candidates]
-            _rescore(it, bonus, "hierarchy", counter)
-    for a, b in pairwise(items):
-        if not _PARENT_GAP.match(text[a.span.end : b.span.start]):
+def _division_title(doc: _Doc) -> int:
+    """A title or institution right after a name makes it a division: "New York Gov. Mario
+    Cuomo", "Kentucky State Police", "the Quebec government"."""
+    fired = 0
+    for it in _live(doc):
+        if _DIVISION_TITLE.match(doc.text[it.span.end : it.span.end + 30]):
+            bonus = [
+                doc.weights.title if c.feature in ("admin1", "region") else 0.0
+                for c in it.candidates
+            ]
+            fired += _rescore(it, bonus, "division_title")
+    return fired
+
+
+def _parent_pairs(doc: _Doc) -> Iterator[tuple[_Item, _Item]]:
+    """Adjacent names the second of which is the first's parent by the words between
+    them ("Hit, in Anbar"), the first not being read as a country ("Russia, Turkey and
+    Iran" is a list). Checked pair by pair, as earlier pairs change the readings."""
+    for a, b in pairwise(_live(doc)):
+        if not _PARENT_GAP.match(doc.text[a.span.end : b.span.start]):
             continue
         if a.candidates[a.best()].feature in ("country", "continent"):
-            continue  # "Russia, Turkey and Iran" is a list, not a hierarchy
-        parents = [c for c in b.candidates[:5] if c.feature in _BROAD]
+            continue
+        yield a, b
 
-        def inside(c: Candidate, parents: list[Candidate] = parents) -> bool:
-            return c.feature not in ("country", "continent") and any(
-                c.country == p.country
-                and (p.feature == "country" or c.admin1_code == p.admin1_code)
-                for p in parents
-            )
 
-        bonus = [_W_HIERARCHY if inside(c) else 0.0 for c in a.candidates]
-        if any(bonus):
-            _rescore(a, bonus, "hierarchy", counter)
-            child = a.candidates[a.best()]  # "Bronx, New York": the parent is the state
-            up = [
-                _W_HIERARCHY
-                if c in parents
-                and fold(c.matched) == fold(b.span.surface)  # not "Quebec City"
-                and c.country == child.country
-                and (c.feature == "country" or c.admin1_code == child.admin1_code)
-                else 0.0
-                for c in b.candidates
-            ]
-            _rescore(b, up, "hierarchy", counter)
+def _inside(a: _Item, b: _Item, w: Weights) -> tuple[list[Candidate], list[float]]:
+    """The parent readings of ``b`` and, for each reading of ``a``, the bonus of lying in one."""
+    parents = [c for c in b.candidates[:5] if c.feature in _BROAD]
+
+    def inside(c: Candidate) -> bool:
+        return c.feature not in ("country", "continent") and any(
+            c.country == p.country and (p.feature == "country" or c.admin1_code == p.admin1_code)
+            for p in parents
+        )
+
+    return parents, [w.hierarchy if inside(c) else 0.0 for c in a.candidates]
+
+
+def _parent(doc: _Doc) -> int:
+    """An explicit parent right after a name keeps the readings inside it ("Hit, in
+    Anbar", "Paris, Texas"), and the parent is read as the one that contains the child
+    ("Bronx, New York": the state)."""
+    w = doc.weights
+    fired = 0
+    for a, b in _parent_pairs(doc):
+        parents, bonus = _inside(a, b, w)
+        if not any(bonus):
+            continue
+        fired += _rescore(a, bonus, "parent")
+        child = a.candidates[a.best()]
+        up = [
+            w.hierarchy
+            if c in parents
+            and fold(c.matched) == fold(b.span.surface)  # not "Quebec City"
+            and c.country == child.country
+            and (c.feature == "country" or c.admin1_code == child.admin1_code)
+            else 0.0
+            for c in b.candidates
+        ]
+        fired += _rescore(b, up, "parent")
+    return fired
+
+
+def _within_parent(doc: _Doc) -> int:
+    """A name none of whose readings lies in the division named right after it is placed
+    at that division ("Holliday, Missouri": no Holliday in Missouri; not Holiday, Florida)."""
+    fired = 0
+    for a, b in _parent_pairs(doc):
+        if any(_inside(a, b, doc.weights)[1]):
             continue
         parent = b.candidates[b.best()]
         if (
-            parent.feature == "admin1"  # "According to Conrad, South Africa ..." is no parent
-            and not b.span.surface.islower()
-            and a.candidates[a.best()].feature not in _BROAD
+            parent.feature != "admin1"  # "According to Conrad, South Africa ..." is no parent
+            or b.span.surface.islower()
+            or a.candidates[a.best()].feature in _BROAD
         ):
-            # "Holliday, Missouri": no Holliday in Missouri; the state, not Holiday, Florida
-            a.candidates = [*a.candidates, in_parent(a.span.surface, parent)]
-            a.scores = [*a.scores, max(a.scores) + _W_HIERARCHY]
-            a.decision = "hierarchy (parent)"
-            counter["hierarchy"] += 1
+            continue
+        a.candidates = [*a.candidates, in_parent(a.span.surface, parent)]
+        a.scores = [*a.scores, max(a.scores) + doc.weights.hierarchy]
+        a.decision = "within_parent"
+        fired += 1
+    return fired
 
 
-def _proximity(items: list[_Item], counter: PassCounter) -> None:
+def _proximity(doc: _Doc) -> int:
+    """Readings of different names that lie within a few kilometres of each other support
+    each other, chosen or not: two names rarely share a neighbourhood by chance."""
+    w = doc.weights
+    items = _live(doc)
     local = [
-        (it.span.key, [c for c in it.candidates[:_PROXIMITY_CANDIDATES] if c.feature not in _BROAD])
+        (
+            it.span.key,
+            [c for c in it.candidates[: w.proximity_candidates] if c.feature not in _BROAD],
+        )
         for it in items
     ]
     names = {key for key, found in local if found}
     if len(names) < 2:
-        return
+        return 0
 
     def cell(c: Candidate) -> tuple[int, int]:
-        return int(c.lat // _PROXIMITY_DEGREES), int(c.lon // _PROXIMITY_DEGREES)
+        return int(c.lat // w.proximity_degrees), int(c.lon // w.proximity_degrees)
 
     # Each name's reading once, however often the name recurs: a report that repeats
     # names thousands of times must not compare every mention with every other.
@@ -475,96 +550,152 @@ def _proximity(items: list[_Item], counter: PassCounter) -> None:
             for dx in (-1, 0, 1)
             for other, o in cells.get((y + dy, x + dx), ())
             if other != key
-            and abs(o.lat - c.lat) < _PROXIMITY_DEGREES
-            and abs(o.lon - c.lon) < _PROXIMITY_DEGREES * 1.5
+            and abs(o.lat - c.lat) < w.proximity_degrees
+            and abs(o.lon - c.lon) < w.proximity_degrees * 1.5
         }
-        return min(len(near), _PROXIMITY_NAMES)
+        return min(len(near), w.proximity_names)
 
+    fired = 0
     for it, (key, _found) in zip(items, local, strict=True):
         if len(it.candidates) == 1:
             continue
         bonus = [
-            _W_PROXIMITY * support(key, c) if c.feature not in _BROAD else 0.0
-            for c in it.candidates
+            w.proximity * support(key, c) if c.feature not in _BROAD else 0.0 for c in it.candidates
         ]
         if any(bonus):
             it.close = {k: b for k, b in enumerate(bonus) if b}
-            _rescore(it, bonus, "proximity", counter)
+            fired += _rescore(it, bonus, "proximity")
+    return fired
 
 
-def _country_focus(
-    items: list[_Item], focus: tuple[_Weights, _Weights], counter: PassCounter
-) -> None:
-    countries, divisions = focus
-    named: defaultdict[str, set[str]] = defaultdict(set)  # country -> names naming it
+def _focus(doc: _Doc, items: list[_Item]) -> tuple[_Weights, _Weights]:
+    """The weight of each country and division in the document: what it is about."""
+    w = doc.weights
+    countries: _Weights = defaultdict(float)
+    divisions: _Weights = defaultdict(float)
     for it in items:
-        if (top := it.candidates[it.best()]).feature == "country":
-            named[top.country].add(it.span.key)
-    sentences = sorted({it.span.sentence for it in items})
-    previous = dict(zip(sentences[1:], sentences, strict=False))
+        top = it.candidates[it.best()]
+        confident = len(it.candidates) == 1 or it.margin() > w.confident_margin
+        weight = (
+            w.focus_country_vote
+            if top.feature == "country"
+            else w.focus_confident_vote
+            if confident
+            else w.focus_unsure_vote
+        )
+        countries[top.country] += weight
+        if top.admin1_code and (confident or top.feature in ("admin1", "region")):
+            divisions[top.admin1_code] += weight
+    for d in doc.demonyms:
+        countries[d.country] += w.focus_demonym_vote
+    if doc.hint:
+        countries[doc.hint.upper()] += w.focus_hint_vote
+    return countries, divisions
+
+
+def _share(weights: _Weights, key: str) -> float:
+    total = sum(weights.values())
+    return weights[key] / total if total and key else 0.0
+
+
+def _country_focus(doc: _Doc) -> int:
+    """Places in the countries and divisions the document is about rank up: named
+    countries, demonyms, the caller's hint, names with one clear reading. A world city's
+    name is not made a small town by its country's mentions ("the U.S. envoy flew to
+    Paris"), unless the report names places in that town's division too."""
+    w = doc.weights
+    items = _live(doc)
+    countries, divisions = _focus(doc, items)
+    named: defaultdict[str, set[str]] = defaultdict(set)  # country -> names naming it
     local: defaultdict[tuple[int, int], set[str]] = defaultdict(set)  # sentence -> countries
     for it in items:
         if (top := it.candidates[it.best()]).feature == "country":
+            named[top.country].add(it.span.key)
             local[it.span.sentence].add(top.country)
+    sentences = sorted({it.span.sentence for it in items})
+    previous = dict(zip(sentences[1:], sentences, strict=False))
+    fired = 0
     for it in items:
         elsewhere = {code for code, keys in named.items() if keys - {it.span.key}}
         here = local[it.span.sentence] | local.get(previous.get(it.span.sentence, (0, 0)), set())
-        prominence = [_prominence(c) for c in it.candidates]
+        prominence = [_prominence(c, w) for c in it.candidates]
         highest = max(prominence)
         bonus = []
         for c, own in zip(it.candidates, prominence, strict=True):
             in_division = _share(divisions, c.admin1_code)
             national = (
-                _W_FOCUS * _share(countries, c.country)
-                + (_W_NAMED_COUNTRY if c.country in elsewhere else 0.0)
-                + (_W_LOCAL_COUNTRY if c.country in here and c.feature != "country" else 0.0)
+                w.focus * _share(countries, c.country)
+                + (w.named_country if c.country in elsewhere else 0.0)
+                + (w.local_country if c.country in here and c.feature != "country" else 0.0)
             )
-            if own <= highest - _FOCUS_GAP and not in_division:
+            if own <= highest - w.focus_gap and not in_division:
                 national = 0.0
-            country = _W_COUNTRY if c.feature == "country" else 0.0
-            bonus.append(national + _W_ADMIN1_FOCUS * in_division + country)
-        _rescore(it, bonus, "country_focus", counter)
+            country = w.country if c.feature == "country" else 0.0
+            bonus.append(national + w.admin1_focus * in_division + country)
+        fired += _rescore(it, bonus, "country_focus")
+    return fired
 
 
-def _coherence(items: list[_Item], counter: PassCounter) -> None:
+def _near(a: Candidate, b: Candidate, w: Weights) -> bool:
+    """Whether ``b`` lies near ``a``, or inside it when ``a`` is a country or division."""
+    if a.feature == "country":
+        return a.country == b.country
+    if a.feature == "admin1":
+        return a.country == b.country and a.admin1_code == b.admin1_code
+    return abs(a.lat - b.lat) < w.near_degrees and abs(a.lon - b.lon) < w.near_degrees * 1.5
+
+
+def _coherence(doc: _Doc) -> int:
+    """Readings near the document's confidently placed names rank up."""
+    w = doc.weights
+    items = _live(doc)
     anchors = {  # each name's confident reading once, however often the name recurs
         (it.span.key, it.candidates[it.best()].id): it.candidates[it.best()]
         for it in items
-        if it.margin() > _CONFIDENT_MARGIN and it.candidates[it.best()].feature not in _BROAD
+        if it.margin() > w.confident_margin and it.candidates[it.best()].feature not in _BROAD
     }
     near_other: dict[tuple[str, str], bool] = {}  # (name, reading) -> near another name's
 
     def near(key: str, c: Candidate) -> bool:
         if (key, c.id) not in near_other:
             near_other[key, c.id] = any(
-                _near(c, o) for (other, _), o in anchors.items() if other != key
+                _near(c, o, w) for (other, _), o in anchors.items() if other != key
             )
         return near_other[key, c.id]
 
+    fired = 0
     for it in items:
         key = it.span.key
         if len(it.candidates) == 1 or all(other == key for other, _ in anchors):
             continue
         bonus = [  # neighbours proximity has counted already do not count twice
-            max(0.0, _W_COHERENCE - it.close.get(k, 0.0)) if near(key, c) else 0.0
+            max(0.0, w.coherence - it.close.get(k, 0.0)) if near(key, c) else 0.0
             for k, c in enumerate(it.candidates)
         ]
-        _rescore(it, bonus, "coherence", counter)
+        fired += _rescore(it, bonus, "coherence")
+    return fired
 
 
-def _discourse(items: list[_Item], counter: PassCounter) -> None:
+_CUED = frozenset({"dateline", "siblings", "division_title", "parent", "within_parent"})
+
+
+def _discourse(doc: _Doc) -> int:
+    """One name means one place throughout a document: every mention of a name takes the
+    reading its mentions support most, a mention placed by a parent or a title counting
+    three times. "Basra province" and "Basra" are different names."""
     groups: dict[tuple[str, str | None], list[_Item]] = defaultdict(list)
-    for it in items:  # "Basra province" and "Basra" are different names; "Ont." is its place
+    for it in _live(doc):  # "Ont." is its place
         key = it.span.key or it.span.place_id or it.span.surface
         groups[(key, parse_name(it.span.lookup or it.span.surface)[1])].append(it)
+    fired = 0
     for group in groups.values():
         if len(group) < 2:
             continue
         support: _Weights = defaultdict(float)
         chosen: dict[str, Candidate] = {}
-        for it in group:  # a mention an explicit parent or title placed counts for more
+        for it in group:
             best = it.best()
-            cued = _CUED_VOTES if it.decision.startswith("hierarchy") else 1.0
+            cued = doc.weights.cued_votes if it.decision in _CUED else 1.0
             support[it.candidates[best].id] += it.scores[best] * cued
             chosen[it.candidates[best].id] = it.candidates[best]
         winner = max(support, key=support.__getitem__)
@@ -577,67 +708,103 @@ def _discourse(items: list[_Item], counter: PassCounter) -> None:
                 it.scores = [*it.scores, 0.0]
                 ids.append(winner)
             k = ids.index(winner)
-            it.scores[k] = max(it.scores) + 0.01
+            it.scores[k] = max(it.scores) + doc.weights.discourse_step
             it.decision = "discourse"
-            counter["discourse"] += 1
+            fired += 1
+    return fired
 
 
-def _names_by_country(items: list[_Item]) -> defaultdict[str, set[str]]:
-    """The names whose current reading lies in each country."""
-    countries: defaultdict[str, set[str]] = defaultdict(set)
-    for it in items:
-        countries[it.candidates[it.best()].country].add(it.span.key)
-    return countries
-
-
-def _without_first_names(items: list[_Item], demonyms: set[str]) -> list[_Item]:
-    """Drop a person's first name read as a place nothing else in the report is in.
-
-    "Georgia Stevens ... Georgia began skating", in a report about Alberta, is the skater;
-    "Israel Katz ... Israel", in a report with Israeli troops in it, is still the country.
-    """
-    countries = _names_by_country(items)
-    return [
-        it
-        for it in items
-        if not it.span.first_name
-        or it.span.cue
-        or (country := it.candidates[it.best()].country) in demonyms
-        or countries[country] - {it.span.key}
-    ]
-
-
-def _strays(items: list[_Item], demonyms: set[str]) -> list[_Item]:
+def _strays(doc: _Doc) -> int:
     """Names read as a small town in a country nothing else in the report is in.
 
     In a report about Egypt, "Haram" is not the Norwegian town of 9,000. A given name
     yields to the locality the report places it in; a name the recogniser found with no
     cue before it ("the Unite union", "Orbis Business Intelligence") is not a place name.
     """
+    w = doc.weights
+    items = _live(doc)
     countries = _names_by_country(items)
-    out = []
+    demonyms = doc.demonym_countries
+    fired = 0
     for it in items:
         top = it.candidates[it.best()]
         others = sum(len(keys - {it.span.key}) for code, keys in countries.items() if code)
         if (
             (it.span.cue == "given" or not it.span.cue)
-            and _prominence(top) < _STRAY_PROMINENCE.get(top.feature, 0.0)
+            and _prominence(top, w) < w.stray_prominence.get(top.feature, 0.0)
             and not countries[top.country] - {it.span.key}
             and top.country not in demonyms
-            and others >= _STRAY_CONTEXT
+            and others >= w.stray_context
         ):
-            out.append(it)
-    return out
+            it.dropped = True
+            if it.span.cue == "given":
+                doc.unlisted.append(it.span)
+            fired += 1
+    return fired
 
 
-def _mention(it: _Item, text: str) -> Mention:
+def _prominence_rule(doc: _Doc) -> int:
+    """Otherwise the lookup's ranking stands: the most prominent, best-matching place."""
+    return sum(1 for it in _live(doc) if it.decision == "prominence")
+
+
+def _locality(doc: _Doc) -> int:
+    """A span the caller gave that the gazetteer cannot read, or that yielded as a stray,
+    is placed at the locality the report puts it in (``geomap.geoparser.unlisted``)."""
+    return 0  # placed when the mentions are made; counted there
+
+
+def _rule(name: str, description: str, run: Callable[[_Doc], int]) -> Rule[_Doc]:
+    return Rule(name, "resolution", description, run)
+
+
+#: The resolution rules, in the order they run. The first six filter and re-weight the
+#: readings; the rest place each name. Leave one out by name with ``without=``.
+RESOLUTION_RULES: tuple[Rule[_Doc], ...] = (
+    _rule(
+        "built_on", "a given name the gazetteer lacks, read as the place it is built on", _built_on
+    ),
+    _rule("own_name", "a common word is read only as places it is the own name of", _own_name),
+    _rule("obscure", "drop names whose readings are too obscure for their context", _obscure),
+    _rule("curated_lead", "curated and users' places lead their namesakes", _curated_lead),
+    _rule(
+        "division_over_namesake",
+        "a division of millions outranks its much smaller namesake city",
+        _division_over_namesake,
+    ),
+    _rule("first_names", "drop a first name read as a place nothing else supports", _first_names),
+    _rule("dateline", "a standalone dateline is a big city by its own name", _dateline),
+    _rule("siblings", "names listed with a division lean to divisions of its country", _siblings),
+    _rule("division_title", "a title after a name makes it a division", _division_title),
+    _rule("parent", "a parent named right after a name keeps readings inside it", _parent),
+    _rule(
+        "within_parent",
+        "a name with no reading in its named parent goes to the parent",
+        _within_parent,
+    ),
+    _rule("proximity", "readings of different names within ~25 km support each other", _proximity),
+    _rule("country_focus", "places in the countries the document is about rank up", _country_focus),
+    _rule("coherence", "readings near the document's confidently placed names rank up", _coherence),
+    _rule("discourse", "one name, one place, throughout a document", _discourse),
+    _rule(
+        "strays", "a lone small town abroad is not the place (or yields to its locality)", _strays
+    ),
+    _rule("prominence", "otherwise the most prominent, best-matching place", _prominence_rule),
+    _rule("locality", "a given name the gazetteer lacks goes to the locality around it", _locality),
+)
+#: Each resolution rule's name and what it does, in order.
+PASSES: dict[str, str] = {r.name: r.description for r in RESOLUTION_RULES}
+
+
+# --------------------------------------------------------------------- mentions
+
+
+def _mention(it: _Item, text: str, w: Weights) -> Mention:
     order = sorted(range(len(it.candidates)), key=lambda k: -it.scores[k])
     ranked = [it.candidates[k] for k in order]
     scores = [it.scores[k] for k in order]
     best = replace(ranked[0], score=round(min(1.0, max(0.0, scores[0])), 4))
-    decision = it.decision
-    if len(scores) > 1 and scores[0] - scores[1] < _AMBIGUOUS_MARGIN:
-        decision += " (ambiguous)"
+    ambiguous = len(scores) > 1 and scores[0] - scores[1] < w.ambiguous_margin
     relation = ""
     m = _RELATION.search(text[max(0, it.span.start - 40) : it.span.start])
     if m:
@@ -650,18 +817,26 @@ def _mention(it: _Item, text: str) -> Mention:
         place=best,
         score=best.score,
         alternatives=tuple(ranked[1:6]),
-        decision=decision,
+        decision=Decision(
+            it.decision, ambiguous=ambiguous, approximate=it.decision == "within_parent"
+        ),
         relation=relation,
     )
 
 
 def _unlisted_mention(
-    span: Span, text: str, placed: list[tuple[Span, Candidate]], counter: PassCounter
+    span: Span,
+    doc: _Doc,
+    placed: list[tuple[Span, Candidate]],
+    counter: RuleCounter,
+    use_locality: bool,
 ) -> Mention:
     """A given span the gazetteer lacks: at the locality the report puts it in, if any."""
-    locality = in_locality(span, text, placed, _PARENT_GAP)
+    w = doc.weights
+    scores = (w.locality_after, w.locality_before)
+    locality = in_locality(span, doc.text, placed, _PARENT_GAP, scores) if use_locality else None
     if locality is None:
-        return Mention(span.start, span.end, span.surface, span.sentence, decision="no match")
+        return Mention(span.start, span.end, span.surface, span.sentence)
     counter["locality"] += 1
     return Mention(
         start=span.start,
@@ -670,7 +845,7 @@ def _unlisted_mention(
         sentence=span.sentence,
         place=locality,
         score=locality.score,
-        decision="locality (approximate)",
+        decision=Decision("locality", approximate=True),
         relation="in",
     )
 
@@ -691,7 +866,7 @@ def _demonym_mention(d: Span, gazetteer: Gazetteer) -> Mention:
         kind="demonym",
         place=place,
         score=1.0 if place else 0.0,
-        decision="demonym",
+        decision=Decision("demonym"),
         country=d.country if ":" not in d.country else "",
     )
 
@@ -702,44 +877,52 @@ def resolve_spans(
     gazetteer: Gazetteer,
     *,
     country_hint: str | None = None,
-    counter: PassCounter | None = None,
+    counter: RuleCounter | None = None,
+    weights: Weights = DEFAULT_WEIGHTS,
+    without: Collection[str] = (),
 ) -> list[Mention]:
-    """Resolve recognised spans to places at document level; demonyms pass through."""
-    counter = counter if counter is not None else PassCounter()
-    cache_: dict[str, list[Candidate]] = {}
+    """Resolve recognised spans to places at document level; demonyms pass through.
+
+    Runs ``RESOLUTION_RULES`` in order, except those named in ``without``, counting what
+    each decided in ``counter``.
+    """
+    counter = counter if counter is not None else RuleCounter()
+    found_for: dict[str, list[Candidate]] = {}
     items: list[_Item] = []
-    unlisted: list[Span] = []
-    demonyms = [s for s in spans if s.kind == "demonym"]
     for span in spans:
         if span.kind != "place":
             continue
-        found = cache_.get(span.lookup or span.surface)
+        name = span.lookup or span.surface
+        found = found_for.get(name)
         if found is None:
-            found = cache_[span.lookup or span.surface] = _candidates(span, gazetteer)
-        if not found and span.cue == "given":  # "North London", "Vancouver Art Gallery"
-            span, found = _built_on(span, gazetteer)
-        if _a_common_word(span) and not span.surface.isupper():  # "US" is not "us"
-            found = _named_so(span, found)
-        if found and _keep(span, found, text):
-            scores = [c.score + _curated(c) for c in found]
-            _division_over_small_namesake(span, found, scores)
-            items.append(_Item(span, found, scores))
-        elif span.cue == "given":  # spans given by the caller are all answered
-            unlisted.append(span)
-    items = _without_first_names(items, {d.country for d in demonyms})
-    _hierarchy(items, text, counter)
-    _proximity(items, counter)
-    _country_focus(items, _focus(items, demonyms, country_hint), counter)
-    _coherence(items, counter)
-    _discourse(items, counter)
-    stray = _strays(items, {d.country for d in demonyms})
-    if stray:  # given ones yield to their locality; found ones were not place names
-        unlisted.extend(it.span for it in stray if it.span.cue == "given")
-        items = [it for it in items if it not in stray]
-    counter["prominence"] += sum(1 for it in items if it.decision == "prominence")
-    mentions = [_mention(it, text) for it in items]
+            found = found_for[name] = _candidates(span, gazetteer, weights)
+        items.append(_Item(span, found, [c.score for c in found]))
+    demonyms = [s for s in spans if s.kind == "demonym"]
+    doc = _Doc(text, gazetteer, weights, items, demonyms, country_hint)
+    for rule in RESOLUTION_RULES:
+        if rule.name == "curated_lead":  # the filters are done: what is left has readings
+            _answer_the_unread(doc)
+        if rule.name not in without:
+            rule.apply(doc, counter)
+    live = _live(doc)
+    mentions = [_mention(it, text, weights) for it in live]
     mentions.extend(_demonym_mention(d, gazetteer) for d in demonyms)
-    placed = sorted(((it.span, it.candidates[it.best()]) for it in items), key=lambda p: p[0].start)
-    mentions.extend(_unlisted_mention(span, text, placed, counter) for span in unlisted)
+    placed = sorted(((it.span, it.candidates[it.best()]) for it in live), key=lambda p: p[0].start)
+    use_locality = "locality" not in without
+    mentions.extend(
+        _unlisted_mention(span, doc, placed, counter, use_locality) for span in doc.unlisted
+    )
     mentions.sort(key=lambda m: (m.start, m.end))
     return mentions
+
+
+def _answer_the_unread(doc: _Doc) -> None:
+    """Given spans with no reading are answered by their locality; the scores of the rest
+    start from the lookup's (items without readings leave the list)."""
+    for it in doc.items:
+        if not it.candidates and it.span.cue == "given" and not it.dropped:
+            doc.unlisted.append(it.span)
+            it.dropped = True
+    doc.items = [it for it in doc.items if it.candidates and not it.dropped]
+    for it in doc.items:
+        it.scores = [c.score for c in it.candidates]

@@ -58,17 +58,20 @@ def in_locality(
     text: str,
     placed: Sequence[tuple[Span, Candidate]],
     parent_gap: re.Pattern[str],
+    scores: tuple[float, float] = (0.5, 0.4),
 ) -> Candidate | None:
     """The locality a name the gazetteer lacks lies in, from the places around it.
 
-    ``placed`` is the document's resolved place spans with their readings, in text order.
+    ``placed`` is the document's resolved place spans with their readings, in text order;
+    ``scores`` caps the score of a placement at the place named right after the name, and
+    at the last locality named before it (``Weights.locality_after``, ``locality_before``).
     """
     after = [(s, c) for s, c in placed if s.start >= span.end]
     gap = text[span.end : after[0][0].start] if after else ""
     if after and (parent_gap.match(gap) or _OF.match(gap)):
         s, c = after[0]
         reason = f"{span.surface!r} is not in the gazetteer: placed in {c.name}, named after it"
-        return _approximate(c, reason, 0.5)
+        return _approximate(c, reason, scores[0])
     before = [(s, c) for s, c in placed if s.end <= span.start and c.feature not in _NOT_A_LOCALITY]
     if not before:
         return None
@@ -79,7 +82,7 @@ def in_locality(
         f"{span.surface!r} is not in the gazetteer: placed in {c.name}, "
         "the last locality named before it"
     )
-    return _approximate(c, reason, 0.4)
+    return _approximate(c, reason, scores[1])
 
 
 def _previous_sentence(span: Span, text: str) -> int:
