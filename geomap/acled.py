@@ -135,13 +135,24 @@ def parse_columns(spec: str | Mapping[str, str]) -> dict[str, str]:
 
     Keys are ACLED column names or their short aliases (``COLUMN_ALIASES``).
     """
+    return _name_mapping(spec, ACLED_COLUMNS, COLUMN_ALIASES, "column")
+
+
+def _name_mapping(
+    spec: str | Mapping[str, str],
+    names: Iterable[str],
+    aliases: Mapping[str, str],
+    what: str,
+) -> dict[str, str]:
+    """``ours=theirs`` pairs keyed by one of ``names`` (or an alias of one)."""
+    known = frozenset(names)
     pairs = spec.items() if isinstance(spec, Mapping) else _pairs(spec)
     mapping = {}
     for key, value in pairs:
-        name = COLUMN_ALIASES.get(key.strip().lower(), key.strip().lower())
-        if name not in ACLED_COLUMNS:
-            valid = ", ".join(sorted({*ACLED_COLUMNS, *COLUMN_ALIASES}))
-            msg = f"unknown column {key!r} in the column mapping; valid names are {valid}"
+        name = aliases.get(key.strip().lower(), key.strip().lower())
+        if name not in known:
+            valid = ", ".join(sorted({*known, *aliases}))
+            msg = f"unknown {what} {key!r} in the column mapping; valid names are {valid}"
             raise ColumnsError(msg)
         mapping[name] = value.strip()
     return mapping

@@ -29,7 +29,7 @@ LAYERS: dict[str, int] = {
     "geomap.frame": 4,
     "geomap.exporters": 5,
     "geomap.render": 5,
-    "geomap.evaluate": 6,
+    "geomap.evaluate": 6,  # runs the pipeline on gold data
     "geomap.pipeline": 6,
     "geomap.cli": 7,
     "geomap.__main__": 7,

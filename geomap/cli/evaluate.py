@@ -11,6 +11,7 @@ import click
 
 from geomap.cli._base import (
     _CONTEXT,
+    _FOCUS_OPTION,
     _Group,
     cli,
 )
@@ -26,7 +27,7 @@ __all__ = ["eval_group"]
 
 @cli.group(cls=_Group, context_settings=_CONTEXT, name="eval")
 def eval_group() -> None:
-    """Measure the geoparser against a gold corpus.
+    """Measure the geoparser against a gold corpus, or incidents against coded events.
 
     \b
     Example:
@@ -173,3 +174,102 @@ def _print_rules_report(
         click.echo(json.dumps(rows, indent=2))
         return
     click.echo(format_rules_report(effects))
+
+
+def _precisions(value: str | None) -> tuple[int, ...] | None:
+    if value is None:
+        return None
+    try:
+        return tuple(int(v) for v in value.split(",") if v.strip())
+    except ValueError:
+        msg = f"--where-prec {value!r} is not a list of numbers; write e.g. --where-prec 1,2"
+        raise click.BadParameter(msg) from None
+
+
+@eval_group.command(name="incidents", context_settings=_CONTEXT)
+@click.argument("table", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--sample", type=click.IntRange(1), help="Score N rows drawn at random.")
+@click.option("--seed", default=0, show_default=True, help="Seed of --sample's draw.")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@click.option(
+    "--errors",
+    "errors_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write each failed row, with its text and error classes, to this JSON Lines file.",
+)
+@click.option(
+    "--columns",
+    metavar="MAP",
+    help="How the table names its columns: text=...,date=...,lat=...,lon=...,killed=...",
+)
+@click.option(
+    "--where-prec",
+    metavar="N[,N]",
+    help="Only rows whose coded point has one of these precisions (UCDP where_prec, "
+    "ACLED geo_precision; 1 is the exact place).",
+)
+@click.option(
+    "--names-place",
+    is_flag=True,
+    help="Only rows whose text names the coded place (its name, or a gazetteer name of a "
+    "town or site within 25 km of the coded point).",
+)
+@_FOCUS_OPTION
+def eval_incidents(  # noqa: PLR0913 (one parameter per command-line option)
+    table: Path,
+    sample: int | None,
+    seed: int,
+    as_json: bool,
+    errors_path: Path | None,
+    columns: str | None,
+    where_prec: str | None,
+    names_place: bool,
+    country: str | None,
+) -> None:
+    """Score incidents against coded events: place, date, toll and type per row.
+
+    TABLE is an ACLED export (notes, event_date, latitude, longitude, fatalities,
+    sub_event_type ...), a UCDP GED table (source_headline, date_start, latitude,
+    longitude, best, type_of_violence, where_prec ...) or any table --columns maps. Each
+    row's text is a report published on the coded date; the first incident with a
+    mappable point (else the first) is compared with the coded event.
+
+    \b
+    Examples:
+        geomap eval incidents ged.csv --sample 500 --seed 1
+        geomap eval incidents ged.csv --where-prec 1 --names-place --errors misses.jsonl
+        geomap eval incidents mine.csv --columns text=Summary,date=Day,lat=Y,lon=X
+    """
+    from geomap.evaluate import incidents as ev
+    from geomap.geoparser.parse import default_gazetteer
+
+    loaded = ev.load_event_table(table, columns=columns)
+    precisions = _precisions(where_prec)
+    events = ev.filter_events(loaded.events, where_prec=precisions)
+    filters = [f"{len(loaded.events):,} with a text ({loaded.without_text:,} without)"]
+    if precisions is not None:
+        filters.append(f"where_prec in {', '.join(map(str, precisions))}: {len(events):,}")
+    gaz = default_gazetteer()
+    if names_place:
+        cache: dict[str, tuple[tuple[float, float], ...]] = {}
+        events = [e for e in events if ev.names_place(e, gaz, cache=cache)]
+        filters.append(f"text names the coded place: {len(events):,}")
+    if sample is not None:
+        events = ev.sample_events(events, sample, seed)
+        filters.append(f"sample of {len(events):,} (seed {seed})")
+    result = ev.evaluate_incidents(
+        events,
+        ev.run_pipeline(gaz, country_hint=country),
+        table=str(table),
+        layout=loaded.layout,
+        filters=filters,
+    )
+    if errors_path is not None:
+        written = ev.write_errors(result.results, errors_path)
+        click.echo(f"wrote {written:,} failed rows to {errors_path}", err=True)
+    for problem in loaded.skipped:
+        click.echo(f"skipped: {problem}", err=True)
+    if as_json:
+        click.echo(json.dumps(result.report.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        click.echo(ev.format_incident_report(result.report))
