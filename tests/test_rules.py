@@ -194,6 +194,32 @@ def test_built_on(mini_gazetteer: Gazetteer) -> None:
     assert off.place is None
 
 
+def test_partial_names(mini_gazetteer: Gazetteer) -> None:
+    # "Zawiyat" starts no name: "Zawiyat Hillah" is a village the gazetteer lacks
+    on, off = _both(mini_gazetteer, "partial_names", "Gunmen killed two men in Zawiyat Hillah.")
+    assert on == []
+    assert off == [("Hillah", "IQ-BB")]
+
+
+def test_country_modifier(mini_gazetteer: Gazetteer) -> None:
+    text = "A bomb killed three people in a small Iraq town."
+    on, off = _both(mini_gazetteer, "country_modifier", text)
+    assert on == [("Iraq", "IQ")]
+    assert off == [("Iraq", "IR-00")]  # Arak, whose GeoNames names include "Iraq"
+
+
+def test_one_country(mini_gazetteer: Gazetteer) -> None:
+    text = "An Iraqi official said militants attacked Haram at dawn."
+    on, off = _both(mini_gazetteer, "one_country", text)
+    assert on == [("Iraqi", "IQ")]
+    assert ("Haram", "NO-15") in off
+
+
+def test_one_country_keeps_prominent_places_abroad(mini_gazetteer: Gazetteer) -> None:
+    text = "An Iraqi official said the minister flew to Paris."
+    assert ("Paris", "FR-IDF") in _where(_run(mini_gazetteer, text))
+
+
 def test_own_name(mini_gazetteer: Gazetteer) -> None:
     # "Tiger Town" is an alternate name of Macon, Georgia: "Tiger" is not Macon
     on, off = _both(mini_gazetteer, "own_name", "The Tiger beat the Lions in Atlanta.")
@@ -261,6 +287,20 @@ def test_parent(mini_gazetteer: Gazetteer) -> None:
     assert off[0] == ("Paris", "FR-IDF")
 
 
+def test_parent_before_its_child_in_the_possessive(mini_gazetteer: Gazetteer) -> None:
+    on, off = _both(mini_gazetteer, "parent", "Storms battered Texas's Paris overnight.")
+    assert on[1] == ("Paris", "US-TX")
+    assert off[1] == ("Paris", "FR-IDF")
+
+
+def test_within_a_country_named_after_it(mini_gazetteer: Gazetteer) -> None:
+    # no Paris in Iraq: the name is placed at the country, not in France
+    text = "Gunmen attacked Paris, Iraq, overnight."
+    on, off = _both(mini_gazetteer, "within_parent", text)
+    assert on[0] == ("Paris", "IQ")
+    assert off[0] == ("Paris", "FR-IDF")
+
+
 def test_within_parent(mini_gazetteer: Gazetteer) -> None:
     text = "Gunmen attacked Holliday, Missouri overnight."
     (on, _), (off, _) = (_run(mini_gazetteer, text), _run(mini_gazetteer, text, {"within_parent"}))
@@ -299,7 +339,7 @@ def test_discourse(mini_gazetteer: Gazetteer) -> None:
 
 def test_strays(mini_gazetteer: Gazetteer) -> None:
     text = "The Egyptian minister visited Cairo, Giza and Luxor before Haram."
-    on, off = _both(mini_gazetteer, "strays", text)
+    on, off = _both(mini_gazetteer, "strays", text, also={"one_country"})
     assert "Haram" not in [s for s, _ in on]
     assert ("Haram", "NO-15") in off
 

@@ -154,10 +154,13 @@ _LOWER_STARTS = _LEADING_ARTICLES | _DIRECTIONS  # lowercase words a span may st
 # Generic words that often open another name: "U.S. District Judge", "Kansas City Chiefs".
 _OPENS_NAMES = frozenset({"district", "city", "base", "camp", "region"})
 
-#: Words right before a span that make it a place: "in Hit", "near Balad", "north of Baghdad".
+#: Words right before a span that make it a place: "in Hit", "near Balad", "north of Baghdad",
+#: "shelled Sirwah district".
 CUE_WORDS = frozenset(
     "in near at into from outside across around toward towards to via through inside "
-    "province governorate city town village district region of".split()
+    "province governorate city town village district region of "
+    # verbs of attack whose object is where it happened: "shelled Sirwah district"
+    "struck shelled bombed stormed raided targeted attacked hit besieged".split()
 )
 
 
@@ -179,6 +182,7 @@ class Span:
     in_name: bool = False  # ... next to capitalised words: "Rose Garden", "Environment Canada"
     hyphen_pair: bool = False  # one of two names a hyphen joins: "Russia-Turkey", "Coca-Cola"
     first_name: bool = False  # the first name of a person named in full in the same text
+    after_unknown: bool = False  # a capitalised word no name starts with comes right before
     lookup: str = ""  # the text to look up when it differs from the surface ("Babel province")
     drop: frozenset[str] = frozenset()  # the recognition rules that find it is not a place
 
@@ -609,6 +613,7 @@ class Recognizer:
         letters = surface.replace(".", "")
         if letters.isupper() and len(letters) <= 3 and surface not in self._capitals:
             drop.add("short_capitals")
+
         prev = tokens[i - 1].value.lower() if i > 0 else ""
         if i > 0 and text[tokens[i - 1].end : s] not in (" ", "\n"):
             prev = ""
@@ -624,6 +629,7 @@ class Recognizer:
             common_word=common,
             in_name=common and self._in_name_chain(tokens, i, text),
             hyphen_pair=hyphenated == "pair",
+            after_unknown=self._inside_unknown_name(tokens, i, text),
             lookup=lookup if lookup != surface else "",
             drop=frozenset(drop),
         )
@@ -653,6 +659,30 @@ class Recognizer:
             or (i >= 3 and tokens[i - 1].value == "and" and tokens[i - 3].value in ("St", "Saint"))
         )  # "St. Michael's Hospital", "the church of St. Peter and St. Paul"
         return "saints" if saint else ""
+
+    def _inside_unknown_name(self, tokens: list[Token], i: int, text: str) -> bool:
+        """Whether the name at token ``i`` ends a longer name the gazetteer lacks: a
+        capitalised word that is not English, not a name's start, a person's given name, a
+        title or a demonym comes right before it ("Zawiyat Hamdi", "Bayt Qasim": not Hamdi,
+        not Qasim in Saudi Arabia)."""
+        if i == 0 or text[tokens[i - 1].end : tokens[i].start] not in (" ", "-"):
+            return False
+        prev = tokens[i - 1]
+        lower = prev.value.lower()
+        return (
+            prev.capitalised
+            and not prev.sentence_start
+            and not prev.value.isupper()
+            and len(prev.value) > 2
+            and not _is_common(lower)
+            and lower not in given_names()
+            and lower not in _TITLES
+            and lower not in _INNER_OR_GENERIC
+            and lower not in _MODIFIER_WORDS
+            and prev.value not in self._demonyms
+            and self._known(prev.value) is not True
+            and self._fold(prev.value) not in self._stop
+        )
 
     def _heads_a_list(self, tokens: list[Token], j: int, text: str) -> bool:
         """Whether names follow token ``j`` as a list: "Saskatoon, Calgary and Winnipeg"."""

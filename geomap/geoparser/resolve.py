@@ -38,6 +38,7 @@ saying so. Ambiguity that stays close is marked "(ambiguous)" and keeps its alte
 from __future__ import annotations
 
 import logging
+import math
 import re
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterator, Sequence
@@ -70,6 +71,20 @@ _PARENT_GAP = re.compile(  # "Hit, in Anbar", "Maoxian county in Sichuan", "Erbi
     r"^(?:\s+(?:county|district|city|town|village|province|governorate|region))?"
     r"(?:,\s*(?:in\s+(?:the\s+)?)?|\s+in\s+(?:the\s+)?|\s*\(\s*)$"
 )
+# A part of a city or district named with "of" before its parent: "the Shaab district of
+# Baghdad", "the Adhamiyah neighbourhood of Baghdad", "a suburb of Aleppo".
+_PART_OF_GAP = re.compile(
+    r"^\s+(?:district|sub-?district|neighbou?rhood|quarter|suburb|area|township)\s+of\s+"
+    r"(?:the\s+)?$",
+    re.IGNORECASE,
+)
+# ... or whose own name ends in such a word: "the Old City of Mosul".
+_PART_HEADS = frozenset({"city", "quarter", "district", "neighbourhood", "neighborhood", "market"})
+_OF_GAP = re.compile(r"^\s+of\s+(?:the\s+)?$")
+# A parent in the possessive before its child: "Iraq's Fallujah", "Syria's Idlib province".
+_POSSESSIVE_GAP = re.compile(r"^['’]s\s+$")
+# A settlement word after a country's name makes the name a modifier: "an Iraq town".
+_SETTLEMENT_WORDS = frozenset({"town", "city", "village", "district", "province", "region"})
 # Words right after a name that make it a division: "New York Gov.", "Kentucky State Police",
 # "the Quebec government", "Quebec Health Minister".
 _DIVISION_TITLE = re.compile(
@@ -291,6 +306,23 @@ def _obscure(doc: _Doc) -> int:
     return fired
 
 
+def _partial_names(doc: _Doc) -> int:
+    """The end of a longer name the gazetteer lacks is not a place by itself: "in Zawiyat
+    Hamdi" is not Hamdi, "Bayt Qasim" not Qassim in Saudi Arabia. A country stays
+    ("Costco Canada")."""
+    fired = 0
+    for it in doc.items:
+        if (
+            it.candidates
+            and it.span.after_unknown
+            and it.span.cue != "given"
+            and it.candidates[0].feature != "country"
+        ):
+            it.dropped = True
+            fired += 1
+    return fired
+
+
 def _curated_lead(doc: _Doc) -> int:
     """Listed places lead their namesakes: the White House over Casablanca, whose name
     translates as much; a user's own places over the built-in data."""
@@ -359,6 +391,24 @@ def _first_names(doc: _Doc) -> int:
         country = it.candidates[it.best()].country
         if country not in demonyms and not countries[country] - {it.span.key}:
             it.dropped = True
+            fired += 1
+    return fired
+
+
+def _country_modifier(doc: _Doc) -> int:
+    """A country's name before a settlement word is a modifier: "an Iraq town" is a town
+    in Iraq, read as Iraq, not a town named Iraq abroad (Arak, in Iran)."""
+    fired = 0
+    for it in _live(doc):
+        words = (it.span.lookup or "").lower().split()
+        if len(words) < 2 or words[-1] not in _SETTLEMENT_WORDS:
+            continue
+        surface = fold(it.span.surface)
+        countries = [
+            c for c in it.candidates if c.feature == "country" and _fold_name(c.name) == surface
+        ]
+        if countries and countries != it.candidates:
+            it.candidates = countries
             fired += 1
     return fired
 
@@ -436,29 +486,79 @@ def _division_title(doc: _Doc) -> int:
     return fired
 
 
-def _parent_pairs(doc: _Doc) -> Iterator[tuple[_Item, _Item]]:
-    """Adjacent names the second of which is the first's parent by the words between
-    them ("Hit, in Anbar"), the first not being read as a country ("Russia, Turkey and
-    Iran" is a list). Checked pair by pair, as earlier pairs change the readings."""
+def _parent_gap(doc: _Doc, a: _Item, b: _Item) -> str:
+    """How the words between adjacent names make one the other's parent: "after" (the
+    parent follows: "Hit, in Anbar"), "part" (a part of the parent: "the Shaab district of
+    Baghdad", "the Old City of Mosul"), "possessive" (the parent comes first: "Iraq's
+    Fallujah"), or ""."""
+    gap = doc.text[a.span.end : b.span.start]
+    if _PARENT_GAP.match(gap):
+        return "after"
+    head = a.span.surface.rsplit(None, 1)[-1].lower()
+    if _PART_OF_GAP.match(gap) or (_OF_GAP.match(gap) and head in _PART_HEADS):
+        return "part"
+    if _POSSESSIVE_GAP.match(gap):
+        top = a.candidates[a.best()]
+        if top.feature in ("country", "admin1", "region") and not a.span.surface.islower():
+            return "possessive"
+    return ""
+
+
+def _parent_pairs(doc: _Doc) -> Iterator[tuple[_Item, _Item, str]]:
+    """(child, parent, how) for adjacent names one of which is the other's parent by the
+    words between them, the child not being read as a country ("Russia, Turkey and Iran"
+    is a list). Checked pair by pair, as earlier pairs change the readings."""
     for a, b in pairwise(_live(doc)):
-        if not _PARENT_GAP.match(doc.text[a.span.end : b.span.start]):
+        how = _parent_gap(doc, a, b)
+        # "the Cincinnati suburb of West Chester": the larger place is the parent
+        reverse = how == "part" and _size(a) > _size(b)
+        child, parent = (b, a) if how == "possessive" or reverse else (a, b)
+        if not how or child.candidates[child.best()].feature in ("country", "continent"):
             continue
-        if a.candidates[a.best()].feature in ("country", "continent"):
-            continue
-        yield a, b
+        yield child, parent, how
 
 
-def _inside(a: _Item, b: _Item, w: Weights) -> tuple[list[Candidate], list[float]]:
+def _size(it: _Item) -> int:
+    top = it.candidates[it.best()]
+    return top.population if top.feature not in _BROAD else 1 << 40
+
+
+def _parent_readings(b: _Item, how: str) -> list[Candidate]:
+    """The readings of ``b`` that may be a parent: divisions and countries, and for a part
+    of a city ("the Old City of Mosul") the towns too."""
+    kinds = (*_BROAD, "admin2", "populated_place") if how == "part" else _BROAD
+    return [c for c in b.candidates[:5] if c.feature in kinds]
+
+
+def _within(c: Candidate, p: Candidate, w: Weights) -> bool:
+    """Whether reading ``c`` lies in parent reading ``p``."""
+    if c.country != p.country or c.feature in ("country", "continent"):
+        return False
+    if p.feature == "country":
+        return True
+    if p.feature in _BROAD:
+        return c.admin1_code == p.admin1_code
+    return _km(c, p) <= w.part_of_city_km  # a town or district: its parts lie close to it
+
+
+def _km(a: Candidate, b: Candidate) -> float:
+    """Great-circle kilometres between two readings (a haversine; close enough here)."""
+    dlat, dlon = math.radians(b.lat - a.lat), math.radians(b.lon - a.lon)
+    h = (
+        math.sin(dlat / 2) ** 2
+        + math.cos(math.radians(a.lat)) * math.cos(math.radians(b.lat)) * math.sin(dlon / 2) ** 2
+    )
+    return 12_742.0 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _inside(
+    a: _Item, b: _Item, w: Weights, how: str = "after"
+) -> tuple[list[Candidate], list[float]]:
     """The parent readings of ``b`` and, for each reading of ``a``, the bonus of lying in one."""
-    parents = [c for c in b.candidates[:5] if c.feature in _BROAD]
-
-    def inside(c: Candidate) -> bool:
-        return c.feature not in ("country", "continent") and any(
-            c.country == p.country and (p.feature == "country" or c.admin1_code == p.admin1_code)
-            for p in parents
-        )
-
-    return parents, [w.hierarchy if inside(c) else 0.0 for c in a.candidates]
+    parents = _parent_readings(b, how)
+    return parents, [
+        w.hierarchy if any(_within(c, p, w) for p in parents) else 0.0 for c in a.candidates
+    ]
 
 
 def _parent(doc: _Doc) -> int:
@@ -467,8 +567,8 @@ def _parent(doc: _Doc) -> int:
     ("Bronx, New York": the state)."""
     w = doc.weights
     fired = 0
-    for a, b in _parent_pairs(doc):
-        parents, bonus = _inside(a, b, w)
+    for a, b, how in _parent_pairs(doc):
+        parents, bonus = _inside(a, b, w, how)
         if not any(bonus):
             continue
         fired += _rescore(a, bonus, "parent")
@@ -487,19 +587,22 @@ def _parent(doc: _Doc) -> int:
 
 
 def _within_parent(doc: _Doc) -> int:
-    """A name none of whose readings lies in the division named right after it is placed
-    at that division ("Holliday, Missouri": no Holliday in Missouri; not Holiday, Florida)."""
+    """A name none of whose readings lies in the parent named with it is placed at the
+    parent: "Holliday, Missouri" (no Holliday in Missouri; not Holiday, Florida), "the Shaab
+    district of Baghdad" (not the Sha'ab in Israel), "Karma, Anbar" (no Karma in the
+    gazetteer's Anbar). A country or a town is such a parent only when no reading of the
+    name lies in its country at all."""
     fired = 0
-    for a, b in _parent_pairs(doc):
-        if any(_inside(a, b, doc.weights)[1]):
+    for a, b, how in _parent_pairs(doc):
+        if any(_inside(a, b, doc.weights, how)[1]):
             continue
         parent = b.candidates[b.best()]
-        if (
-            parent.feature != "admin1"  # "According to Conrad, South Africa ..." is no parent
-            or b.span.surface.islower()
-            or a.candidates[a.best()].feature in _BROAD
-        ):
+        if b.span.surface.islower() or a.candidates[a.best()].feature in _BROAD:
             continue
+        if not _may_hold(a, parent, how):
+            continue
+        if parent.feature == "country" and how == "after" and not _closed(doc.text, b):
+            continue  # "According to Conrad, South Africa now ships ...": a subject
         a.candidates = [*a.candidates, in_parent(a.span.surface, parent)]
         a.scores = [*a.scores, max(a.scores) + doc.weights.hierarchy]
         a.decision = "within_parent"
@@ -576,13 +679,7 @@ def _focus(doc: _Doc, items: list[_Item]) -> tuple[_Weights, _Weights]:
     for it in items:
         top = it.candidates[it.best()]
         confident = len(it.candidates) == 1 or it.margin() > w.confident_margin
-        weight = (
-            w.focus_country_vote
-            if top.feature == "country"
-            else w.focus_confident_vote
-            if confident
-            else w.focus_unsure_vote
-        )
+        weight = _vote(it, w)
         countries[top.country] += weight
         if top.admin1_code and (confident or top.feature in ("admin1", "region")):
             divisions[top.admin1_code] += weight
@@ -593,9 +690,34 @@ def _focus(doc: _Doc, items: list[_Item]) -> tuple[_Weights, _Weights]:
     return countries, divisions
 
 
+def _vote(it: _Item, w: Weights) -> float:
+    """What a name's current reading adds to its country's weight in the focus tally."""
+    if it.candidates[it.best()].feature == "country":
+        return w.focus_country_vote
+    confident = len(it.candidates) == 1 or it.margin() > w.confident_margin
+    return w.focus_confident_vote if confident else w.focus_unsure_vote
+
+
 def _share(weights: _Weights, key: str) -> float:
     total = sum(weights.values())
     return weights[key] / total if total and key else 0.0
+
+
+def _closed(text: str, it: _Item) -> bool:
+    """Whether punctuation or the end of the text follows a name: "Karma, Iraq, on"."""
+    after = text[it.span.end : it.span.end + 2].lstrip(" ")
+    return not after or after[0] in ",.;:)"
+
+
+def _may_hold(child: _Item, parent: Candidate, how: str) -> bool:
+    """Whether a name with no reading in ``parent`` is placed there: always in a division
+    named after it; in a country named after it, or a town it is a part of, only when no
+    reading of the name lies in that country ("Clacton, Essex" is not in Essex, Maryland;
+    "According to Conrad, South Africa" names no parent)."""
+    if parent.feature == "admin1":
+        return True
+    kinds = ("country", "admin2", "populated_place") if how == "part" else ("country",)
+    return parent.feature in kinds and all(c.country != parent.country for c in child.candidates)
 
 
 def _country_focus(doc: _Doc) -> int:
@@ -743,6 +865,57 @@ def _strays(doc: _Doc) -> int:
     return fired
 
 
+def _one_country(doc: _Doc) -> int:
+    """A report about one country does not place a small town abroad.
+
+    When the country the report is about (its share of the names, demonyms and the caller's
+    hint is at least ``Weights.one_country_share``) is also named in it, a name read as a
+    small place in another country takes its reading in that country if it has one, and
+    is dropped if not ("an ISIS leader was killed in Tal", in a report about Iraq, is not
+    the Indian village of Tal). Prominent places abroad stay (a minister flying to
+    Paris), and so do names the caller gave and places in a country other names of the
+    report lie in too.
+    """
+    w = doc.weights
+    items = _live(doc)
+    named = {it.candidates[it.best()].country for it in items if _is_country(it)}
+    named |= {d.country for d in doc.demonyms if ":" not in d.country}
+    if doc.hint:
+        named.add(doc.hint.upper())
+    named.discard("")
+    if not named:
+        return 0
+    countries, _ = _focus(doc, items)
+    home = max(sorted(named), key=countries.__getitem__)
+    total = sum(countries.values())
+    by_country = _names_by_country(items)
+    fired = 0
+    for it in items:
+        top = it.candidates[it.best()]
+        if top.country == home or top.feature in _SEAS_AND_LANDS or it.span.cue == "given":
+            continue
+        if by_country[top.country] - {it.span.key}:
+            continue  # other names of the report lie in that country too
+        # the country's share of the report, leaving this name's own vote out
+        if countries[home] < w.one_country_share * (total - _vote(it, w)):
+            continue
+        if _prominence(top, w) >= w.abroad_prominence:
+            continue
+        at_home = [k for k, c in enumerate(it.candidates) if c.country == home]
+        if at_home:
+            k = max(at_home, key=it.scores.__getitem__)
+            it.scores[k] = max(it.scores) + w.discourse_step
+            it.decision = "one_country"
+        else:
+            it.dropped = True
+        fired += 1
+    return fired
+
+
+def _is_country(it: _Item) -> bool:
+    return it.candidates[it.best()].feature == "country"
+
+
 def _prominence_rule(doc: _Doc) -> int:
     """Otherwise the lookup's ranking stands: the most prominent, best-matching place."""
     return sum(1 for it in _live(doc) if it.decision == "prominence")
@@ -765,6 +938,16 @@ RESOLUTION_RULES: tuple[Rule[_Doc], ...] = (
         "built_on", "a given name the gazetteer lacks, read as the place it is built on", _built_on
     ),
     _rule("own_name", "a common word is read only as places it is the own name of", _own_name),
+    _rule(
+        "country_modifier",
+        "a country's name before 'town' or 'city' is the country",
+        _country_modifier,
+    ),
+    _rule(
+        "partial_names",
+        "the end of a longer name the gazetteer lacks is not a place by itself",
+        _partial_names,
+    ),
     _rule("obscure", "drop names whose readings are too obscure for their context", _obscure),
     _rule("curated_lead", "curated and users' places lead their namesakes", _curated_lead),
     _rule(
@@ -789,6 +972,7 @@ RESOLUTION_RULES: tuple[Rule[_Doc], ...] = (
     _rule(
         "strays", "a lone small town abroad is not the place (or yields to its locality)", _strays
     ),
+    _rule("one_country", "a report about one country places no small town abroad", _one_country),
     _rule("prominence", "otherwise the most prominent, best-matching place", _prominence_rule),
     _rule("locality", "a given name the gazetteer lacks goes to the locality around it", _locality),
 )

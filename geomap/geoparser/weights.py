@@ -51,6 +51,7 @@ class Weights:
     dateline: float = 0.3  # a big city read from a standalone dateline ("WASHINGTON (AP)")
     dateline_population: int = 100_000
     sibling: float = 0.3  # a division listed beside a confidently placed division
+    part_of_city_km: float = 15.0  # a part of a town lies this close to it ("X district of Y")
     # --- proximity
     proximity: float = 0.1  # per other name with a reading close by ...
     proximity_names: int = 3  # ... counting this many at most
@@ -77,6 +78,8 @@ class Weights:
     # --- strays, ambiguity, approximate placements
     stray_prominence: dict[str, float] = field(default_factory=_stray_prominence)
     stray_context: int = 2  # other names placed elsewhere before a lone foreign town is doubted
+    abroad_prominence: float = 0.65  # a report about one country keeps places abroad this big
+    one_country_share: float = 0.6  # ... "about one country": its share of the focus tally
     ambiguous_margin: float = 0.05  # a lead this small is marked "(ambiguous)"
     locality_after: float = 0.5  # score at most, placed at the place named right after
     locality_before: float = 0.4  # ... at the last locality named before it

@@ -42,7 +42,13 @@ from geomap.geoparser.text import sentence_spans
 from geomap.incidents import cues as _cues
 from geomap.incidents.cues import Tok, Trigger
 from geomap.incidents.dates import DateGuess, DatePhrase, find_date_phrases, resolve_date_phrase
-from geomap.incidents.where import FEATURE_RANK, GENERIC_AFTER, PlaceChoice, choose_place
+from geomap.incidents.where import (
+    FEATURE_RANK,
+    GENERIC_AFTER,
+    PlaceChoice,
+    choose_place,
+    placement,
+)
 from geomap.records import Incident, Mention
 
 __all__ = ["FEATURE_RANK", "Extraction", "choose_place", "extract_incidents", "incident_id"]
@@ -323,10 +329,9 @@ def _incident(d: _Draft, report: _ReportInfo, text: str) -> Incident:
     place = d.place
     cand = place.place if place else None
     rank = FEATURE_RANK.get(cand.feature, 2) if cand else 4
-    geo = _GEO_PRECISION[rank]
-    relation = place.relation if place else ""
-    if relation and geo == 1:
-        geo = 2
+    where = placement(place, text, _GEO_PRECISION[rank]) if place else None
+    geo = where.geo_precision if where else _GEO_PRECISION[rank]
+    relation = where.relation if where else ""
     day, precision, phrase, note = None, 1, "", "no date in the text and no published date"
     if d.date is not None:
         day, precision, phrase, note = d.date.day, d.date.precision, d.date.phrase, d.date.note
@@ -348,10 +353,10 @@ def _incident(d: _Draft, report: _ReportInfo, text: str) -> Incident:
         event_type=d.trigger.event_type,
         sub_event_type=d.trigger.sub_event_type,
         label=label,
-        location=cand.name if cand else "",
+        location=where.location if where else "",
         place_id=cand.id if cand else "",
-        latitude=cand.lat if cand else None,
-        longitude=cand.lon if cand else None,
+        latitude=where.lat if where else None,
+        longitude=where.lon if where else None,
         geo_precision=geo,
         country=cand.country if cand else "",
         admin1=cand.admin1 if cand else "",
@@ -433,7 +438,10 @@ def extract_incidents(
             ctx.drafts.append(d)
     info = _ReportInfo(report_id, source, url, published, text_offset)
     incidents = [_incident(d, info, text) for d in ctx.drafts]
-    known = {m.surface for m in mentions}
+    known = {m.surface for m in mentions if not m.decision.approximate}
     unresolved = [name for d in ctx.drafts for name in d.unresolved if name not in known]
+    for d in ctx.drafts:  # names placed at their parent are unresolved too
+        if d.place is not None:
+            unresolved.extend(filter(None, [placement(d.place, text, 1).unresolved]))
     logger.debug("report %s: %d incidents", report_id, len(incidents))
     return Extraction(incidents, unresolved)

@@ -8,6 +8,19 @@ Ain al-Asad attack"). Places are *left out* when they modify an actor ("a U.S. d
 Baghdad"), follow a non-event head ("talks in Washington") or give an origin ("launched from
 Iran"). Of the linked places the finest wins (a base over its province over its country),
 then the nearest to the trigger; with none linked, the same order over the places left.
+
+A place named after a possessive parent ("in Iraq's Fallujah") takes the parent's link. Where
+the text gives the event's position relative to places, :func:`placement` says where to put
+it and how precisely (ACLED's geo_precision):
+
+- "30 km north of Baghdad": offset from the reference along the bearing (precision 2);
+- "on the road between Kirkuk and Tikrit": midway between the two (precision 2);
+- "near Erbil", "on the outskirts of Mosul", "a village in Soran", "Sirwah district": at the
+  place, precision 2 (somewhere around it, or in its district);
+- a name the gazetteer lacks inside a named parent ("Karma, Anbar"; "the Shaab district of
+  Baghdad"; "in Tell Zaghrub, Idlib governorate"): at the parent, the name kept as written
+  and listed as unresolved; precision 1 for a part of a town, 2 for a town or district, 3
+  for a province.
 """
 
 from __future__ import annotations
@@ -21,7 +34,7 @@ from geomap.incidents import cues as _cues
 from geomap.incidents.cues import Tok
 from geomap.records import Mention
 
-__all__ = ["FEATURE_RANK", "GENERIC_AFTER", "PlaceChoice", "choose_place"]
+__all__ = ["FEATURE_RANK", "GENERIC_AFTER", "PlaceChoice", "Placement", "choose_place", "placement"]
 
 #: Feature types from finest (0) to coarsest (4); the rank also gives geo_precision.
 FEATURE_RANK = {
@@ -44,6 +57,38 @@ _MODIFIES = re.compile(
     r"(?:\s(?!(?:was|were|is|are|has|had|and|or|said|on|in|at|to)\b)[A-Za-z]|-led|['’]s\b)"
 )
 _PASSIVE_NEXT = frozenset("targeted attacked hit struck shelled the".split())
+_POSSESSIVE = re.compile(r"^['’]s\s+$")
+_BETWEEN = re.compile(r"\bbetween\s+(?:the\s+)?$", re.IGNORECASE)
+_AND = re.compile(r"^\s+and\s+(?:the\s+)?$")
+# "a village in", "villages near", "the countryside of": somewhere in the place's area
+_IN_AREA = re.compile(
+    r"\b(?:village|villages|hamlet|farm|farms|countryside|desert|outskirts|suburbs?|"
+    r"area|areas|orchards?|fields?)\s+(?:in|near|of|outside)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_DISTRICT_AFTER = re.compile(
+    r"\s+(?:district|sub-?district|nahiya|qadha|qada|raion|rayon|county|municipality)\b",
+    re.IGNORECASE,
+)
+_OFFSET = re.compile(
+    r"(?P<n>\d+(?:[.,]\d+)?)\s*(?P<unit>km|kilometers|kilometres|miles|mi)\s+"
+    r"(?P<dir>(?:north|south)(?:-?(?:east|west))?|east|west|northeast|northwest|southeast|"
+    r"southwest)\s+of$",
+    re.IGNORECASE,
+)
+_BEARINGS = {
+    "north": 0.0, "northeast": 45.0, "east": 90.0, "southeast": 135.0,
+    "south": 180.0, "southwest": 225.0, "west": 270.0, "northwest": 315.0,
+}  # fmt: skip
+# A name the gazetteer lacks, governed by a preposition, right before its parent:
+# "in Tell Zaghrub, Idlib governorate" (searched in a short window, so it stays linear).
+_UNKNOWN_BEFORE = re.compile(
+    r"\b(?:in|near|at|outside|of)\s+(?:the\s+(?:village|town)\s+of\s+)?(?:the\s+)?"
+    r"(?P<name>[A-Z][\w'’]+(?:[\s-](?:al-|el-|ad-|as-)?[A-Z][\w'’]+){0,3})\s*,\s*$"
+)
+_UNKNOWN_WINDOW = 80
+#: The most kilometres an offset is taken at its word (a typo beyond this is not believed).
+MAX_OFFSET_KM = 300.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +99,19 @@ class PlaceChoice:
     place: Candidate
     linked: bool  # a preposition, verb or name tied it to the event (else: nearest place)
     relation: str
+    other: Mention | None = None  # "between X and Y": Y
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """Where an incident goes: a point, its precision, the name as written, the relation."""
+
+    lat: float
+    lon: float
+    geo_precision: int
+    location: str
+    relation: str
+    unresolved: str = ""  # a name placed at its parent: listed in the run's summary
 
 
 def _word_before(toks: list[Tok], offset: int) -> int:
@@ -149,15 +207,70 @@ def choose_place(
     """
     options: list[tuple[int, int, int, PlaceChoice]] = []
     previous: Mention | None = None
-    for m in mentions:
-        if m.kind != "place" or m.place is None:
-            continue
+    places = [(m, m.place) for m in mentions if m.kind == "place" and m.place is not None]
+    for k, (m, place) in enumerate(places):
         score, relation, excluded = _link(m, toks, text)
+        if previous is not None and _POSSESSIVE.match(text[previous.end : m.start]):
+            # "in Iraq's Fallujah": the preposition before the possessive governs the place
+            score, relation, excluded = _before(previous, toks) or (score, relation, False)
+        other = None
+        nxt = places[k + 1][0] if k + 1 < len(places) else None
+        if (
+            nxt is not None
+            and _BETWEEN.search(text, max(0, m.start - 20), m.start)
+            and _AND.match(text[m.end : nxt.start])
+        ):
+            other, relation, score = nxt, "between", 2
         if not excluded and not _appositive(m, previous, text):
-            rank = FEATURE_RANK.get(m.place.feature, 2)
-            choice = PlaceChoice(m, m.place, score >= 2, relation)
+            rank = FEATURE_RANK.get(place.feature, 2)
+            choice = PlaceChoice(m, place, score >= 2, relation, other)
             options.append((score, rank, abs(m.start - trigger_at), choice))
         previous = m
     linked = [o for o in options if o[0] >= 2]
     pool = linked or options
     return min(pool, key=lambda o: (o[1], o[2]))[3] if pool else None
+
+
+def placement(choice: PlaceChoice, text: str, precision: int) -> Placement:
+    """Where to put an incident at ``choice``, given its place's own ``precision``."""
+    place, m = choice.place, choice.mention
+    lat, lon, relation, location = place.lat, place.lon, choice.relation, place.name
+    if m.decision.approximate and m.decision.rule == "within_parent":
+        # a name the gazetteer lacks, placed at the parent the report gives it
+        precision = {"populated_place": 1, "admin2": 2}.get(place.feature, precision)
+        return Placement(lat, lon, precision, m.surface, f"in {place.name}", m.surface)
+    unknown = _UNKNOWN_BEFORE.search(text, max(0, m.start - _UNKNOWN_WINDOW), m.start)
+    if unknown and place.feature in ("admin1", "admin2", "populated_place"):
+        # "in Tell Zaghrub, Idlib": somewhere in the parent, the name kept as written
+        name = unknown.group("name")
+        precision = max(precision, 2)
+        return Placement(lat, lon, precision, name, f"in {place.name}", name)
+    if choice.other is not None and choice.other.place is not None:
+        far = choice.other.place
+        lat, lon = (place.lat + far.lat) / 2, (place.lon + far.lon) / 2
+        relation = f"between {place.name} and {far.name}"
+        precision = max(precision, 2)
+    elif relation:
+        offset = _OFFSET.search(relation)
+        if offset:
+            lat, lon = _moved(lat, lon, offset)
+        precision = max(precision, 2) if precision == 1 else precision
+    elif _IN_AREA.search(text, max(0, m.start - 40), m.start) and precision == 1:
+        relation, precision = "in the area of", 2  # "a village in Soran"
+    elif _DISTRICT_AFTER.match(text, m.end) and place.feature == "populated_place":
+        relation, precision = "in the district of", 2  # "Sirwah district": its seat
+    return Placement(lat, lon, precision, location, relation)
+
+
+def _moved(lat: float, lon: float, offset: re.Match[str]) -> tuple[float, float]:
+    """A point moved the distance and bearing of "30 km north of"."""
+    from geopy.distance import distance
+
+    km = float(offset.group("n").replace(",", "."))
+    if offset.group("unit").lower() in ("miles", "mi"):
+        km *= 1.609344
+    if not 0 < km <= MAX_OFFSET_KM:
+        return lat, lon
+    bearing = _BEARINGS[offset.group("dir").lower().replace("-", "")]
+    moved = distance(kilometers=km).destination((lat, lon), bearing=bearing)
+    return round(float(moved.latitude), 6), round(float(moved.longitude), 6)

@@ -1,0 +1,174 @@
+"""Incidents placed where the report says, on the full gazetteer: issue 21's items 2 to 5.
+
+Each report is a sentence of our own, for Iraq, Syria, Yemen and Ukraine: a finer name
+under its named parent, a possessive parent, a part of a city, a reference point.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from gazetteer import Gazetteer
+from geomap import Incident, Report, incidents_from_reports
+
+pytestmark = pytest.mark.slow
+
+
+def _one(gazetteer: Gazetteer, text: str) -> Incident:
+    report = Report(id="r", text=text, published=None)
+    (incident,) = incidents_from_reports([report], gazetteer=gazetteer)
+    return incident
+
+
+def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    dlat, dlon = math.radians(b[0] - a[0]), math.radians(b[1] - a[1])
+    h = (
+        math.sin(dlat / 2) ** 2
+        + math.cos(math.radians(a[0])) * math.cos(math.radians(b[0])) * math.sin(dlon / 2) ** 2
+    )
+    return 12_742 * math.asin(math.sqrt(h))
+
+
+def _at(i: Incident) -> tuple[float, float]:
+    assert i.latitude is not None and i.longitude is not None
+    return i.latitude, i.longitude
+
+
+BAGHDAD = (33.34, 44.40)
+MOSUL = (36.34, 43.12)
+ALEPPO = (36.20, 37.16)
+KHARKIV = (49.98, 36.25)
+
+
+# ---------------------------------------------------------- 2. a finer name under its parent
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "country", "code", "precision"),
+    [
+        (
+            "Gunmen killed two farmers in Zawiyat Hamdi, Salah ad Din governorate, Iraq.",
+            "Zawiyat Hamdi",
+            "IQ",
+            "IQ-SD",
+            3,
+        ),
+        (
+            "Shelling killed three civilians in Tell Zaghrub, Idlib governorate, Syria.",
+            "Tell Zaghrub",
+            "SY",
+            "SY-ID",
+            3,
+        ),
+        (
+            "An airstrike killed four people in Bayt Qasim, Taiz governorate.",
+            "Bayt Qasim",
+            "YE",
+            "YE-TA",
+            3,
+        ),
+    ],
+)
+def test_an_unknown_name_goes_to_its_named_parent(
+    gazetteer: Gazetteer, text: str, name: str, country: str, code: str, precision: int
+) -> None:
+    i = _one(gazetteer, text)
+    assert (i.location, i.country, i.admin1_code, i.geo_precision) == (
+        name,
+        country,
+        code,
+        precision,
+    )
+    assert i.relation.startswith("in ")
+
+
+def test_an_unknown_name_is_listed_unresolved(gazetteer: Gazetteer) -> None:
+    from geomap import incidents_with_summary
+
+    report = Report(id="r", text="Shelling killed three civilians in Tell Zaghrub, Idlib.")
+    summary = incidents_with_summary([report], gazetteer=gazetteer).summary
+    assert ("Tell Zaghrub", 1) in summary.unresolved_places
+
+
+def test_a_foreign_namesake_yields_to_the_named_country(gazetteer: Gazetteer) -> None:
+    # the gazetteer's Shaab is in Israel; the report puts it in Baghdad
+    i = _one(gazetteer, "A mortar round hit the Shaab district of Baghdad, killing two.")
+    assert i.country == "IQ" and _km(_at(i), BAGHDAD) < 15
+    assert i.location == "Shaab"
+
+
+# ---------------------------------------------------------- 3. a known place linked
+
+
+@pytest.mark.parametrize(
+    ("text", "country", "code"),
+    [
+        ("A car bomb killed ten people in Iraq's Fallujah.", "IQ", "IQ-AN"),
+        ("A drone struck a car in Yemen's Marib, killing two.", "YE", "YE-MA"),
+        ("A missile hit a school in Ukraine's Kharkiv, killing one.", "UA", "UA-63"),
+    ],
+)
+def test_a_possessive_parent_does_not_take_the_place(
+    gazetteer: Gazetteer, text: str, country: str, code: str
+) -> None:
+    i = _one(gazetteer, text)
+    assert (i.country, i.admin1_code) == (country, code)
+    assert i.geo_precision <= 3 and i.location not in ("Iraq", "Yemen", "Ukraine")
+
+
+def test_a_town_with_its_governorate_is_the_town(gazetteer: Gazetteer) -> None:
+    i = _one(gazetteer, "A roadside bomb exploded in Fallujah city, Al Anbar governorate, Iraq.")
+    assert i.geo_precision == 1 and i.admin1_code == "IQ-AN"
+
+
+# ---------------------------------------------------------- 4. parts of cities
+
+
+@pytest.mark.parametrize(
+    ("text", "city"),
+    [
+        ("Militants attacked a checkpoint in the Old City of Mosul, killing one.", MOSUL),
+        ("Shelling hit the Old City of Aleppo, killing two.", ALEPPO),
+        ("Gunmen shot dead a teacher in eastern Mosul.", MOSUL),
+    ],
+)
+def test_a_part_of_a_city_is_the_city_never_a_namesake(
+    gazetteer: Gazetteer, text: str, city: tuple[float, float]
+) -> None:
+    i = _one(gazetteer, text)
+    assert _km(_at(i), city) < 15 and i.geo_precision == 1
+
+
+# ---------------------------------------------------------- 5. reference points
+
+
+def test_a_distance_and_bearing_offset_the_point(gazetteer: Gazetteer) -> None:
+    i = _one(gazetteer, "A bomb exploded 30 km north of Baghdad, killing four soldiers.")
+    assert 25 < _km(_at(i), BAGHDAD) < 35 and _at(i)[0] > BAGHDAD[0]
+    assert i.geo_precision == 2 and i.relation == "30 km north of"
+
+
+def test_a_distance_in_syria(gazetteer: Gazetteer) -> None:
+    i = _one(gazetteer, "A car bomb exploded 20 km east of Deir ez-Zor, killing three.")
+    assert i.country == "SY" and i.geo_precision == 2 and i.relation == "20 km east of"
+
+
+def test_between_two_towns_is_midway(gazetteer: Gazetteer) -> None:
+    i = _one(gazetteer, "Shelling on the road between Bakhmut and Kramatorsk killed two soldiers.")
+    assert i.country == "UA" and i.geo_precision == 2
+    assert i.relation.startswith("between Bakhmut and ")
+    assert 15 < _km(_at(i), (48.59, 38.00)) < 30  # about midway: Bakhmut to Kramatorsk is 40 km
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "An airstrike hit a village in Soran, Erbil, killing a shepherd.",
+        "An airstrike hit Sirwah district, Marib governorate, killing four.",
+        "Clashes broke out near Kharkiv, killing two.",
+    ],
+)
+def test_somewhere_around_a_town_is_precision_two(gazetteer: Gazetteer, text: str) -> None:
+    assert _one(gazetteer, text).geo_precision == 2
