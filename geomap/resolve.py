@@ -24,6 +24,9 @@ winner, and the mention records which one decided:
    Hospital"), or reads only as a small town in a country nothing else in the report is
    in, is placed at the locality the report puts it in (see :mod:`geomap._unlisted`).
 
+A name known only by its loose key (a news spelling of a transliterated name, "Dhuluiya"
+for "Aḑ Ḑulū‘īyah") is kept only when its reading lies in a country the report is about:
+the caller's hint, a demonym's country, or the country of a name read by its own spelling.
 Spans whose only readings are obscure, lowercase descriptions ("north central Missouri")
 with no curated reading, common words that name no prominent place and follow no place
 cue, and names found with no cue whose reading is a small town in a country nothing else
@@ -630,6 +633,23 @@ def _strays(items: list[_Item], demonyms: set[str]) -> list[_Item]:
     return out
 
 
+def _unsupported_respellings(
+    items: list[_Item], demonyms: set[str], hint: str | None
+) -> list[_Item]:
+    """Names known only by their loose key, read in a country nothing else points at.
+
+    "Qatraneh" beside Amman is Al Qaţrānah in Jordan; alone in a report about football,
+    "Kadro" is not Khadro in Pakistan.
+    """
+    supported = demonyms | ({hint.upper()} if hint else set())
+    for it in items:
+        if not it.span.loose:
+            supported.add(it.candidates[it.best()].country)
+    return [
+        it for it in items if it.span.loose and it.candidates[it.best()].country not in supported
+    ]
+
+
 def _mention(it: _Item, text: str) -> Mention:
     order = sorted(range(len(it.candidates)), key=lambda k: -it.scores[k])
     ranked = [it.candidates[k] for k in order]
@@ -733,6 +753,7 @@ def resolve_spans(
     _coherence(items, counter)
     _discourse(items, counter)
     stray = _strays(items, {d.country for d in demonyms})
+    stray += _unsupported_respellings(items, {d.country for d in demonyms}, country_hint)
     if stray:  # given ones yield to their locality; found ones were not place names
         unlisted.extend(it.span for it in stray if it.span.cue == "given")
         items = [it for it in items if it not in stray]
