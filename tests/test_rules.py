@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from gazetteer import Gazetteer
-from gazetteer.normalize import normalize_name
+from gazetteer.normalize import loose_key, normalize_name
 from geomap.geoparser.parse import RULE_NAMES, RULES, geoparse, recognizer_for
 from geomap.geoparser.recognize import RECOGNITION_RULES, Recognizer
 from geomap.geoparser.resolve import RESOLUTION_RULES, PassCounter
@@ -152,6 +152,25 @@ def test_short_capitals(mini_gazetteer: Gazetteer) -> None:
     text = "The UN team reached Mosul."
     assert _spans(mini_gazetteer, text) == ["Mosul"]
     assert _spans(mini_gazetteer, text, without={"short_capitals"}) == ["UN", "Mosul"]
+
+
+def test_respellings() -> None:
+    # "Market" meets a village "Markit" by its loose key, but it is an English word
+    rec = Recognizer(["basra"], (), [loose_key("Markit")])
+    text = "The Market fell in Basra."
+    assert [s.surface for s in rec.find(text)] == ["Basra"]
+    assert [s.surface for s in rec.find(text, without={"respellings"})] == ["Market", "Basra"]
+
+
+def test_supported_respellings(mini_gazetteer: Gazetteer) -> None:
+    assert _where(_run(mini_gazetteer, "Ukrainian forces shelled Kharkov.")) == [
+        ("Ukrainian", "UA"),
+        ("Kharkov", "UA-63"),
+    ]
+    text = "Fans cheered Kharkov in the final."
+    on, off = _both(mini_gazetteer, "supported_respellings", text)
+    assert on == []
+    assert off == [("Kharkov", "UA-63")]
 
 
 def test_demonym_orgs(mini_gazetteer: Gazetteer) -> None:

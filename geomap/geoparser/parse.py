@@ -41,7 +41,9 @@ def recognizer_for(gazetteer: Gazetteer) -> Recognizer:
     """The recogniser for a gazetteer's names, made once per gazetteer."""
     rec = _RECOGNIZERS.get(gazetteer)
     if rec is None:
-        rec = _RECOGNIZERS[gazetteer] = Recognizer(gazetteer.name_keys(), gazetteer.capitals())
+        rec = _RECOGNIZERS[gazetteer] = Recognizer(
+            gazetteer.name_keys(), gazetteer.capitals(), gazetteer.loose_keys()
+        )
     return rec
 
 

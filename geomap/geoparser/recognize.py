@@ -1,10 +1,12 @@
 """Recognition: find the spans of a text that name places, offline and fast.
 
 Candidate spans come from the gazetteer's own names. Every normalised name key (and each
-of its word prefixes) sits in one hash table; from each capitalised word the recogniser
-extends a span word by word while the span's key is still a prefix of some name, and keeps
-the longest span that is a whole name (so "Ain al-Asad airbase" wins over "Ain"). Spans
-are then filtered by rules that need no model:
+of its word prefixes) sits in one hash table, and so does every loose key (news spellings
+of transliterated names: "Dhuluiya" for "Aḑ Ḑulū‘īyah"), in a second one consulted when
+the first does not know a span; from each capitalised word the recogniser extends a span
+word by word while the span's key is still a prefix of some name, and keeps the longest
+span that is a whole name (so "Ain al-Asad airbase" wins over "Ain"). Spans are then
+filtered by rules that need no model:
 
 - capitalisation: a span starts with a capital (or Arabic script, or a lowercase article
   joined by a hyphen, "al-Baghdadi"); all-capital words of three letters or fewer count
@@ -51,7 +53,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 
-from gazetteer.normalize import GENERIC_WORDS, fold, normalize_name
+from gazetteer.normalize import GENERIC_WORDS, fold, loose_key, normalize_name
 from geomap.geoparser.rules import Rule, RuleCounter
 from geomap.geoparser.text import Token, sentence_spans, tokenize
 from geomap.geoparser.weights import DEFAULT_WEIGHTS, Weights
@@ -184,6 +186,7 @@ class Span:
     first_name: bool = False  # the first name of a person named in full in the same text
     after_unknown: bool = False  # a capitalised word no name starts with comes right before
     lookup: str = ""  # the text to look up when it differs from the surface ("Babel province")
+    loose: bool = False  # known only by its loose key: a news spelling ("Dhuluiya")
     drop: frozenset[str] = frozenset()  # the recognition rules that find it is not a place
 
 
@@ -203,6 +206,33 @@ class _Walk:
 
 def _data(name: str) -> str:
     return (resources.files("geomap") / "data" / name).read_text(encoding="utf-8")
+
+
+def _may_be_respelled(tokens: list[Token]) -> bool:
+    """Whether words found only by their loose key may be a respelled place name.
+
+    English words, given names and words in capitals are not: "Selves" is not Silvis,
+    "Messi" not Messy, "USDA" not Ushda. Articles and generic words may be among them.
+    """
+    for tok in tokens:
+        lower = tok.value.lower()
+        if lower in _INNER_OR_GENERIC or lower in _LEADING_ARTICLES:
+            continue
+        if _is_common(lower) or lower in given_names() or (tok.value.isupper() and len(lower) > 1):
+            return False
+    return True
+
+
+def _prefix_table(keys: Iterable[str]) -> dict[str, bool]:
+    """Each key (True) and each of its word prefixes that is not a key itself (False)."""
+    table = dict.fromkeys(keys, True)
+    table.pop("", None)
+    for key in list(table):  # each name's word prefixes, shortest last
+        end = key.rfind(" ")
+        while end > 0 and key[:end] not in table:  # a prefix present has its own
+            table[key[:end]] = False
+            end = key.rfind(" ", 0, end)
+    return table
 
 
 def _lines(name: str) -> list[str]:
@@ -241,21 +271,23 @@ class Recognizer:
     capitals
         Short names the gazetteer holds in capitals ("US", "UAE"): the only all-capital
         words of three letters or fewer that may name a place.
+    loose
+        The loose keys the gazetteer knows (``Gazetteer.loose_keys()``): spans whose
+        normalised key is unknown are recognised by them.
     """
 
     def __init__(
-        self, keys: Iterable[str], capitals: Iterable[str] = (), weights: Weights = DEFAULT_WEIGHTS
+        self,
+        keys: Iterable[str],
+        capitals: Iterable[str] = (),
+        loose: Iterable[str] = (),
+        weights: Weights = DEFAULT_WEIGHTS,
     ) -> None:
         self._max_words = weights.max_words
         self._max_word = weights.max_word
         self._off: frozenset[str] = frozenset()  # rules left out by the current ``find``
-        table = dict.fromkeys(keys, True)
-        for key in list(table):  # each name's word prefixes, shortest last
-            end = key.rfind(" ")
-            while end > 0 and key[:end] not in table:  # a prefix present has its own
-                table[key[:end]] = False
-                end = key.rfind(" ", 0, end)
-        self._table = table
+        self._table = _prefix_table(keys)
+        self._loose_table = _prefix_table(loose)
         self._capitals = frozenset(capitals)
         self._stop = frozenset(fold(s) for s in _lines("stopnames.txt"))
         self._actors_by_first_word: dict[str, list[str]] = {}
@@ -270,6 +302,7 @@ class Recognizer:
         self.abbreviations: Mapping[str, str] = self._abbreviations
         self._key_cache: dict[str, str] = {}
         self._fold_cache: dict[str, str] = {}
+        self._loose_cache: dict[str, bool | None] = {}
 
     def _fold(self, surface: str) -> str:
         folded = self._fold_cache.get(surface)
@@ -289,7 +322,17 @@ class Recognizer:
 
     def _known(self, surface: str) -> bool | None:
         """True for a whole name, False for the start of one, None for neither."""
-        return self._table.get(self._key(surface))
+        key = self._key(surface)
+        known = self._table.get(key)
+        if known or not self._loose_table:
+            return known
+        if surface in self._loose_cache:
+            loose = self._loose_cache[surface]
+        else:
+            if len(self._loose_cache) > 200_000:
+                self._loose_cache.clear()
+            loose = self._loose_cache[surface] = self._loose_table.get(loose_key(surface))
+        return loose or known
 
     # -- spans -----------------------------------------------------------------------
 
@@ -613,7 +656,10 @@ class Recognizer:
         letters = surface.replace(".", "")
         if letters.isupper() and len(letters) <= 3 and surface not in self._capitals:
             drop.add("short_capitals")
-
+        key = self._key(lookup)
+        loose = self._table.get(key) is not True
+        if loose and not _may_be_respelled(tokens[i : k + 1]):
+            drop.add("respellings")
         prev = tokens[i - 1].value.lower() if i > 0 else ""
         if i > 0 and text[tokens[i - 1].end : s] not in (" ", "\n"):
             prev = ""
@@ -622,7 +668,7 @@ class Recognizer:
             s,
             e,
             surface,
-            self._key(lookup),
+            key,
             sentence_of(s),
             sentence_initial=tokens[i].sentence_start,
             cue=prev if prev in CUE_WORDS else "",
@@ -632,6 +678,7 @@ class Recognizer:
             after_unknown=self._inside_unknown_name(tokens, i, text),
             lookup=lookup if lookup != surface else "",
             drop=frozenset(drop),
+            loose=loose,
         )
 
     @staticmethod
@@ -845,6 +892,11 @@ RECOGNITION_RULES: tuple[Rule[_Walk], ...] = (
         "short_capitals",
         "three capitals or fewer that no place is named in capitals",
         _dropping("short_capitals"),
+    ),
+    _rule(
+        "respellings",
+        "a name known only by its news spelling must not be an English word or a given name",
+        _dropping("respellings"),
     ),
     _rule("demonym_orgs", "a demonym opening an organisation's name", _dropping("demonym_orgs")),
     _rule("languages", "a demonym that names a language", _dropping("languages")),

@@ -865,6 +865,25 @@ def _strays(doc: _Doc) -> int:
     return fired
 
 
+def _unsupported_respellings(doc: _Doc) -> int:
+    """A name known only by its loose key (a news spelling of a transliterated name,
+    "Dhuluiya" for "Aḑ Ḑulū‘īyah") is kept only when its reading lies in a country the
+    report points at: the caller's hint, a demonym's country, or the country of a name read
+    by its own spelling. "Qatraneh" beside Amman is Al Qaţrānah in Jordan; alone in a
+    report about football, "Kadro" is not Khadro in Pakistan."""
+    items = _live(doc)
+    supported = doc.demonym_countries | ({doc.hint.upper()} if doc.hint else set())
+    supported |= {it.candidates[it.best()].country for it in items if not it.span.loose}
+    fired = 0
+    for it in items:
+        if it.span.loose and it.candidates[it.best()].country not in supported:
+            it.dropped = True
+            if it.span.cue == "given":
+                doc.unlisted.append(it.span)
+            fired += 1
+    return fired
+
+
 def _one_country(doc: _Doc) -> int:
     """A report about one country does not place a small town abroad.
 
@@ -971,6 +990,11 @@ RESOLUTION_RULES: tuple[Rule[_Doc], ...] = (
     _rule("discourse", "one name, one place, throughout a document", _discourse),
     _rule(
         "strays", "a lone small town abroad is not the place (or yields to its locality)", _strays
+    ),
+    _rule(
+        "supported_respellings",
+        "a news spelling is kept only in a country the report points at",
+        _unsupported_respellings,
     ),
     _rule("one_country", "a report about one country places no small town abroad", _one_country),
     _rule("prominence", "otherwise the most prominent, best-matching place", _prominence_rule),

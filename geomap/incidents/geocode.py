@@ -51,9 +51,9 @@ def _place_fields(incident: Incident, place: Any, precision: int) -> Incident:
     )
 
 
-def _lookup(gaz: Gazetteer, name: str, **filters: str | None) -> Any:
+def _lookup(gaz: Gazetteer, name: str, *, country: str | None, admin1: str | None = None) -> Any:
     try:
-        found = gaz.lookup(name, limit=1, fuzzy=False, **filters)
+        found = gaz.lookup(name, country=country, admin1=admin1, limit=1, fuzzy=False)
     except GazetteerError:  # a country code the gazetteer does not know: no filter
         found = gaz.lookup(name, limit=1, fuzzy=False)
     return found[0] if found else None
