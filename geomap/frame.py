@@ -74,12 +74,31 @@ SCHEMA: tuple[Column, ...] = (
     Column("actor1", "string", "who did it or claimed it", "actor1"),
     Column("assoc_actor_1", "string", "actors associated with actor1", "assoc_actor_1"),
     Column("actor2", "string", "who or what was targeted", "actor2"),
-    Column("killed", "Int32", "people killed (empty when not said)", "fatalities"),
+    Column(
+        "killed",
+        "Int32",
+        "every reported death, the attackers' included (empty when not said)",
+        "fatalities",
+    ),
     Column("killed_at_least", "boolean", "the report gives a minimum", ""),
+    Column(
+        "killed_perpetrators",
+        "Int32",
+        "the attackers among the killed: a suicide bomber, attackers shot dead (empty when "
+        "not said)",
+        "",
+    ),
     Column("injured", "Int32", "people injured (empty when not said)", ""),
     Column("injured_at_least", "boolean", "the report gives a minimum", ""),
     Column("projectiles", "Int32", "rockets, missiles, drones or shells (empty when not said)", ""),
     Column("events", "Int32", "how many events the row stands for: 4 for 'four more attacks'", ""),
+    Column(
+        "aggregate",
+        "boolean",
+        "the counts are a total over several events told together ('bombings killed 19'), "
+        "kept once on this row",
+        "",
+    ),
     Column("quote", "string", "the sentence it came from", "notes"),
     Column("quote_start", "Int32", "offset of the quote in the report text", ""),
     Column("quote_end", "Int32", "end offset of the quote", ""),

@@ -141,12 +141,14 @@ class Incident:
     actor1: str = ""  # who did it or claimed it
     assoc_actor_1: str = ""  # actors associated with actor1 (ACLED assoc_actor_1)
     actor2: str = ""  # who or what was targeted
-    killed: int | None = None
+    killed: int | None = None  # every reported death, the attackers' included (ACLED)
     killed_at_least: bool = False
+    killed_perpetrators: int | None = None  # the attackers among ``killed``, where said
     injured: int | None = None
     injured_at_least: bool = False
     projectiles: int | None = None
     events: int = 1  # how many events the row stands for: "four more attacks" is 4
+    aggregate: bool = False  # the counts are a total over several events told together
     quote: str = ""  # the sentence it came from
     quote_start: int = 0
     quote_end: int = 0
@@ -165,6 +167,14 @@ class Incident:
         if self.geo_precision not in GEO_PRECISION:
             msg = (
                 f"geo_precision must be one of {sorted(GEO_PRECISION)}, got {self.geo_precision!r}"
+            )
+            raise ValueError(msg)
+        if self.killed_perpetrators is not None and not (
+            0 <= self.killed_perpetrators <= (self.killed or 0)
+        ):
+            msg = (
+                f"killed_perpetrators must be between 0 and killed ({self.killed!r}), "
+                f"got {self.killed_perpetrators!r}"
             )
             raise ValueError(msg)
         if self.events < 1:

@@ -1,7 +1,8 @@
 """The package's shape: stages import only earlier stages, and no import runs in a cycle.
 
 Every ``import`` and ``from ... import`` in ``geomap/`` and ``gazetteer/`` is read with
-``ast`` (those inside functions too: a lazy import is still a dependency), and each module is
+``ast`` (those inside functions too: a lazy import is still a dependency; those under ``if
+TYPE_CHECKING:`` are for annotations only and are left out), and each module is
 given the layer of the stage it belongs to. A module may import its own layer and the layers
 below it, never a later stage and never the package's face (``geomap/__init__.py``), which
 only re-exports.
@@ -68,7 +69,11 @@ def _imports(modules: dict[str, Path]) -> dict[str, set[str]]:
     graph: dict[str, set[str]] = {}
     for name, path in modules.items():
         targets: set[str] = set()
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for block in ast.walk(tree):  # type-only imports are not dependencies at run time
+            if isinstance(block, ast.If) and ast.unparse(block.test).endswith("TYPE_CHECKING"):
+                block.body = []
+        for node in ast.walk(tree):
             if isinstance(node, ast.Import):
                 targets.update(a.name for a in node.names)
             elif isinstance(node, ast.ImportFrom):

@@ -266,7 +266,7 @@ def test_figures_of_a_fake_pipeline(tmp_path: Path) -> None:
         {
             "a": [_incident()],
             "b": [_incident(killed=3)],
-            "c": [_incident(event_date=date(2020, 10, 1))],
+            "c": [_incident(event_date=date(2020, 10, 1), aggregate=True)],
             "d": [_incident((48.0, 37.8), country="UA", sub_event_type="Armed clash")],
             "e": [],
             "f": [_incident(None)],
@@ -280,6 +280,7 @@ def test_figures_of_a_fake_pipeline(tmp_path: Path) -> None:
     assert r.abroad == 1
     assert r.date_exact == 4  # all but "far" among the five with an incident
     assert (r.toll_rows, r.killed_exact, r.killed_within_one) == (4, 3, 4)
+    assert (r.toll_rows_single, r.killed_exact_single) == (3, 2)  # "far" is an aggregate row
     assert (r.type_measure, r.type_rows, r.type_ok) == ("agreement", 5, 4)
     assert r.classes == {
         "no incident": 1,

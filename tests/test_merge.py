@@ -52,6 +52,7 @@ A = _incident()
         (_incident(sub_event_type="Air/drone strike"), False),
         (_incident(event_type="Battles", sub_event_type="", label="attack"), False),
         (_incident(event_date=date(2020, 3, 14)), False),  # never different days
+        (_incident(aggregate=True, killed=19), False),  # a total over several events
         (_incident(event_date=date(2020, 3, 9), time_precision=2), True),  # week overlaps
         (_incident(event_date=date(2020, 3, 1), time_precision=3), True),  # month overlaps
         (_incident(event_date=date(2020, 2, 1), time_precision=3), False),
@@ -147,3 +148,16 @@ def test_merge_keeps_every_report_and_never_grows(rows: list[Incident]) -> None:
     merged = merge_incidents(rows)
     assert len(merged) <= len(rows)
     assert {r for i in rows for r in i.report_ids} == {r for i in merged for r in i.report_ids}
+
+
+def test_the_attackers_share_goes_with_the_toll_it_belongs_to() -> None:
+    plain = _incident(killed=12)
+    bombing = _incident(incident_id="b", killed=13, killed_perpetrators=1)
+    assert combine(plain, bombing).killed_perpetrators == 1
+    assert combine(bombing, _incident(killed=9)).killed_perpetrators == 1
+    assert combine(_incident(killed=20), bombing).killed_perpetrators is None
+
+
+def test_perpetrators_cannot_outnumber_the_dead() -> None:
+    with pytest.raises(ValueError, match="killed_perpetrators must be between 0 and killed"):
+        _incident(killed=1, killed_perpetrators=2)

@@ -18,7 +18,9 @@ the coded event:
 - **date**: exact when the incident's day (at time_precision 1) falls within the coded date
   (``date_start`` to ``date_end`` for UCDP).
 - **toll**: over the rows whose coded toll is above 0 and that gave an incident, killed
-  exact and within one (a toll the text does not give counts as 0, as ACLED writes it).
+  exact and within one (a toll the text does not give counts as 0, as ACLED writes it);
+  and killed exact over those whose incident is not an aggregate row (a total the text gives
+  for several events, which does not claim to be the coded event's toll).
 - **type**: ACLED's ``sub_event_type`` equal to the incident's. UCDP's ``type_of_violence``
   says who fought whom (1 state-based, 2 non-state, 3 one-sided against civilians), not the
   form of the event that ACLED types by, so exact agreement is not defined: a car bomb in a
@@ -285,6 +287,8 @@ class IncidentEvalReport:
     toll_rows: int  # coded toll above 0, an incident found
     killed_exact: int
     killed_within_one: int
+    toll_rows_single: int  # of ``toll_rows``, those whose incident is not an aggregate row
+    killed_exact_single: int
     type_rows: int  # rows with an incident whose coded type can be compared
     type_ok: int
     type_measure: str  # "agreement", "compatibility" or "n/a"
@@ -324,6 +328,11 @@ class IncidentEvalReport:
             "killed_exact_share": self.share(self.killed_exact, self.toll_rows),
             "killed_within_one": self.killed_within_one,
             "killed_within_one_share": self.share(self.killed_within_one, self.toll_rows),
+            "toll_rows_single": self.toll_rows_single,
+            "killed_exact_single": self.killed_exact_single,
+            "killed_exact_single_share": self.share(
+                self.killed_exact_single, self.toll_rows_single
+            ),
             "type_measure": self.type_measure,
             "type_rows": self.type_rows,
             "type_ok": self.type_ok,
@@ -671,6 +680,7 @@ def evaluate_incidents(
     placed = [r for r in results if r.km is not None]
     kms = [r.km for r in placed if r.km is not None]
     toll = [r for r in results if r.killed_exact is not None]
+    single = [r for r in toll if r.incident is not None and not r.incident.aggregate]
     typed = [r for r in results if r.type_ok is not None]
     classes = Counter(c for r in results for c in r.classes)
     report = IncidentEvalReport(
@@ -686,6 +696,8 @@ def evaluate_incidents(
         toll_rows=len(toll),
         killed_exact=sum(1 for r in toll if r.killed_exact),
         killed_within_one=sum(1 for r in toll if r.killed_within_one),
+        toll_rows_single=len(single),
+        killed_exact_single=sum(1 for r in single if r.killed_exact),
         type_rows=len(typed),
         type_ok=sum(1 for r in typed if r.type_ok),
         type_measure=_type_measure(events),
@@ -742,6 +754,11 @@ def format_incident_report(report: IncidentEvalReport) -> str:
         ("rows with a coded toll > 0 and an incident", f"{r.toll_rows:,}", ""),
         ("killed exact", f"{r.killed_exact:,}", _pct(r.killed_exact, r.toll_rows)),
         ("killed within one", f"{r.killed_within_one:,}", _pct(r.killed_within_one, r.toll_rows)),
+        (
+            "killed exact, single-event incidents",
+            f"{r.killed_exact_single:,}",
+            f"{_pct(r.killed_exact_single, r.toll_rows_single)} of {r.toll_rows_single:,}",
+        ),
     ]
     if r.type_measure == "n/a":
         rows.append(("type", "n/a", "the table codes no type"))
@@ -775,6 +792,8 @@ def _incident_dict(incident: Incident | None) -> dict[str, Any] | None:
         "time_precision": incident.time_precision,
         "date_phrase": incident.date_phrase,
         "killed": incident.killed,
+        "killed_perpetrators": incident.killed_perpetrators,
+        "aggregate": incident.aggregate,
         "quote": incident.quote,
     }
 

@@ -15,6 +15,8 @@ from functools import cache
 from importlib import resources
 from typing import NamedTuple
 
+from geomap.incidents import counts as _counts
+
 __all__ = [
     "Casualties",
     "Tok",
@@ -25,8 +27,10 @@ __all__ = [
     "events_count",
     "find_triggers",
     "projectiles",
+    "several_events",
     "target",
     "tokens",
+    "victims_kind",
     "words",
 ]
 
@@ -34,7 +38,7 @@ _TOKEN = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W_]+|[^\w\s]")
 # Words that end a noun phrase read after a count or a preposition.
 _NP_STOP = frozenset(
     "in at on near from who which that were was and when after as during by while with "
-    "into outside inside since but according said say says".split()
+    "into outside inside since but according said say says killed wounded injured dead to".split()
 )
 _NAME_INNER = frozenset("of in the al el for and al-".split())
 _DETERMINERS = ("the ", "a ", "an ")
@@ -97,16 +101,24 @@ class Words:
             found.sort(key=lambda t: -len(t.words))
         self.numbers = {k[0]: int(v) for k, v in self.roles["number"].items()}
 
+        # per role: the first words of its phrases and the longest phrase, so that a word
+        # no phrase starts with is rejected at once
+        self._starts = {
+            role: (frozenset(key[0] for key in table), max(map(len, table)))
+            for role, table in self.roles.items()
+        }
+
     def match(self, toks: list[Tok], i: int, role: str) -> tuple[int, str] | None:
         """The longest phrase of ``role`` starting at token ``i``: (its length, its value)."""
+        starts = self._starts.get(role)
+        if starts is None or i >= len(toks) or toks[i].low not in starts[0]:
+            return None
         table = self.roles[role]
-        best = None
-        for n in (4, 3, 2, 1):
+        for n in range(min(starts[1], len(toks) - i), 0, -1):
             key = tuple(t.low for t in toks[i : i + n])
-            if len(key) == n and key in table:
-                best = (n, table[key])
-                break
-        return best
+            if key in table:
+                return n, table[key]
+        return None
 
     def number(self, tok: Tok) -> int | None:
         if tok.low.isdigit() and len(tok.low) <= 4:
@@ -143,35 +155,49 @@ def find_triggers(toks: list[Tok]) -> list[tuple[int, Trigger]]:
 
 
 class Count(NamedTuple):
-    """A count of people or things, said at ``index``."""
+    """A count of people or things: tokens ``at`` up to ``end`` (the phrase, "at least four")."""
 
     value: int
     at_least: bool
-    at: int  # token index of the number
+    at: int  # token index where the count's phrase starts
+    end: int  # token index after its number
+
+
+_UNITS = frozenset("km kilometers kilometres miles percent % years days".split())
 
 
 def _count_at(toks: list[Tok], i: int, *, allow_article: bool) -> Count | None:
-    """A count starting at token ``i``: "at least four", "12", "more than 20"."""
+    """A count starting at token ``i``: "at least four", "12", "more than 20", "dozens of",
+    "about 70", "10 to 15" (the lower bound, a minimum), "twenty-five"."""
     w = words()
+    start = i
     at_least = False
     m = w.match(toks, i, "minimum")
     if m is not None:
         n, value = m
         at_least = True
-        if value:  # "dozens of"
-            return Count(int(value), True, i)
+        if value:  # "dozens of": ACLED's conservative value
+            return Count(int(value), True, start, i + n)
         i += n
+    m = w.match(toks, i, "approximate")
+    if m is not None:
+        i += m[0]
+    between = i < len(toks) and toks[i].low == "between"
+    i += between
     if i >= len(toks):
         return None
     if not allow_article and toks[i].low in ("a", "an"):
         return None
-    value_ = w.number(toks[i])
-    if value_ is None:
+    read = _counts.number_at(w, toks, i)
+    if read is None:
         return None
-    nxt = toks[i + 1].low if i + 1 < len(toks) else ""
-    if nxt in ("km", "kilometers", "kilometres", "miles", "percent", "%", "years", "days"):
+    value_, end = read
+    if end < len(toks) and toks[end].low in _UNITS:
         return None
-    return Count(value_, at_least, i)
+    upper = _counts.range_end(w, toks, end, between=between)
+    if upper is not None:
+        at_least, end = True, upper
+    return Count(value_, at_least, start, end)
 
 
 def _ends_phrase(low: str, *, first: bool) -> bool:
@@ -199,84 +225,156 @@ def _noun_phrase(text: str, toks: list[Tok], i: int, limit: int = 12) -> str:
 
 
 class Casualties(NamedTuple):
-    killed: int | None
+    killed: int | None  # the count the text gives (attackers added by ``killed_total``)
     killed_at_least: bool
     injured: int | None
     injured_at_least: bool
     victims: str  # the people counted: "PMF members"
+    perpetrators: int | None = None  # attackers among the dead, where the text says
+    perpetrators_included: bool = False  # ``killed`` already counts them
 
 
 def _and_more(toks: list[Tok], count: Count) -> Count:
     """ "two American soldiers and a British soldier": three."""
-    for j in range(count.at + 1, min(count.at + 6, len(toks) - 1)):
+    for j in range(count.end, min(count.end + 5, len(toks) - 1)):
         low = toks[j].low
         if low == "and":
             more = _count_at(toks, j + 1, allow_article=True)
             if more is not None:
-                return Count(count.value + more.value, count.at_least or more.at_least, count.at)
+                return Count(
+                    count.value + more.value, count.at_least or more.at_least, count.at, count.end
+                )
             return count
         if low in _NP_STOP or not low[0].isalnum():
             return count
     return count
 
 
-def _count_near(toks: list[Tok], k: int, role: str) -> tuple[Count, int] | None:
-    """The count a casualty word at token ``k`` refers to, and where its noun starts."""
+def _widest(toks: list[Tok], count: Count, k: int) -> Count:
+    """The count that ends where ``count`` does but starts earlier ("at least 15",
+    "twenty-five", "10 to 15", "between 10 and 15"), else ``count``."""
+    for start in range(max(0, count.at - 4), count.at):
+        wider = _count_at(toks, start, allow_article=False)
+        if wider is not None and wider.end == count.end and wider.end <= k:
+            return wider
+    return count
+
+
+def _one_passive(toks: list[Tok], back: int, k: int) -> bool:
+    """ "a policeman was killed", "an officer has been wounded": one person."""
+    between = [t.low for t in toks[back + 1 : k]]
+    return 1 <= len(between) <= 5 and ("was" in between or "has" in between)
+
+
+def _count_near(toks: list[Tok], k: int, role: str, n: int = 1) -> tuple[Count, int] | None:
+    """The count a casualty word of ``n`` tokens at ``k`` refers to, and where its noun
+    starts."""
     w = words()
-    step = k + 1
+    step = k + n
     if toks[k].low in ("death", "deaths") and step < len(toks) and toks[step].low == "of":
         step += 1
     if role and step < len(toks):  # "killing three fighters", "injuring at least five"
         count = _count_at(toks, step, allow_article=True)
         if count is not None:
-            return _and_more(toks, count), count.at + 1
+            return _and_more(toks, count), count.end
     for back in range(k - 1, max(-1, k - 7), -1):  # "three soldiers were killed"
-        if toks[back].low in (".", ";", ",") and back < k - 1:
+        if toks[back].low in (".", ";", ",", ":") and back < k - 1:
             break
         count = _count_at(toks, back, allow_article=False)
         if count is None:
+            if toks[back].low in ("a", "an") and _one_passive(toks, back, k):
+                return Count(1, False, back, back + 1), back + 1
             continue
-        if back > 0 and toks[back - 1].low in ("least", "than"):
-            count = Count(count.value, True, back)
-        after = toks[back + 1].low if back + 1 < len(toks) else ""
+        after = toks[count.end].low if count.end < len(toks) else ""
         if (after,) in w.roles["projectile"]:
             continue  # "three rockets killed ..." counts rockets, not people
-        return count, back + 1
+        count = _widest(toks, count, k)
+        return count, count.end
+    return _one_person(toks, k, n)
+
+
+def _one_person(toks: list[Tok], k: int, n: int) -> tuple[Count, int] | None:
+    """ "kills journalist", "IS official killed": a singular person noun next to the
+    casualty word, with no number, is one person (headlines drop the article)."""
+    person = words().roles["person"]
+    for j in range(k + n, min(k + n + 4, len(toks))):  # "killed senior IS official"
+        low = toks[j].low
+        if (low,) in person:
+            return Count(1, False, j, j), j
+        if low in _NP_STOP or not low[:1].isalnum():
+            break
+    for j in range(k - 1, max(-1, k - 4), -1):  # "journalist reportedly killed"
+        low = toks[j].low
+        if (low,) in person:
+            return Count(1, False, j, j + 1), j + 1
+        if not low[:1].isalnum():
+            break
+    return None
+
+
+def _toll_phrase(toks: list[Tok], k: int) -> Count | None:
+    """ "the death toll rose to 19", "toll in the bombing reaches 19": the count after."""
+    w = words()
+    for j in range(k + 1, min(k + 10, len(toks))):
+        if toks[j].low in (".", ";"):
+            return None
+        if w.match(toks, j, "toll_verb") is None:
+            continue
+        n = j + 1
+        while n < len(toks) and toks[n].low in ("to", "at", "past"):
+            n += 1
+        return _count_at(toks, n, allow_article=False) if n < len(toks) else None
     return None
 
 
 def casualties(text: str, toks: list[Tok]) -> Casualties:
-    """Killed and injured in a clause, with "at least" flags and zeros said outright."""
+    """Killed and injured in a clause, with "at least" flags and zeros said outright, and
+    the attackers among the dead (see :mod:`geomap.incidents.counts`)."""
     w = words()
     killed: Count | None = None
     injured: Count | None = None
+    killed_word = -1
     zero_killed = zero_injured = False
     victims = ""
+    after_zero = 0  # the tokens of a zero phrase ("no one was killed") count nothing more
     for k in range(len(toks)):
         z = w.match(toks, k, "zero")
         if z is not None:
             zero_killed |= z[1] in ("killed", "both")
             zero_injured |= z[1] in ("injured", "both")
+            after_zero = k + z[0]
             continue
+        if k < after_zero:
+            continue
+        if killed is None and w.match(toks, k, "toll") is not None:
+            killed = _toll_phrase(toks, k)
+            killed_word = k if killed is not None else killed_word
         for role in ("killed", "injured"):
-            if w.match(toks, k, role) is None or (k > 0 and toks[k - 1].low in ("no", "not")):
+            said = w.match(toks, k, role)
+            if said is None or (k > 0 and toks[k - 1].low in ("no", "not")):
                 continue
-            found = _count_near(toks, k, role)
+            if role == "killed" and killed_word < 0:
+                killed_word = k
+            found = _count_near(toks, k, role, said[0])
             if found is None:
                 continue
             count, noun = found
             if role == "killed" and killed is None:
-                killed = count
+                killed, killed_word = count, k
             elif role == "injured" and injured is None:
                 injured = count
             if not victims and noun < len(toks) and noun != k:
                 victims = _noun_phrase(text, toks, noun)
+    span = (killed.value, killed.at, killed.end) if killed else None
+    perp = _counts.perpetrators(w, toks, killed_word, span) if killed_word >= 0 else None
     return Casualties(
         killed.value if killed else (0 if zero_killed else None),
         bool(killed and killed.at_least),
         injured.value if injured else (0 if zero_injured else None),
         bool(injured and injured.at_least),
         victims,
+        perp.attackers if perp else None,
+        bool(perp and perp.included),
     )
 
 
@@ -299,8 +397,16 @@ _EVENT_NOUNS = frozenset(
 )
 
 
+def several_events(trigger: Trigger) -> bool:
+    """Whether the trigger is a plural of events that each happen at one point ("bombings",
+    "car bombs", "attacks"): a toll given with it covers several events. Weapons ("rockets")
+    and collective nouns ("clashes", "protests") tell of one event."""
+    return trigger.words in words().roles["several"]
+
+
 def events_count(toks: list[Tok], trigger_index: int, trigger: Trigger) -> int:
-    """How many events a plural event noun stands for: "four more attacks" is 4.
+    """How many events a plural event noun stands for: "four more attacks" is 4, "twin
+    bombings" 2.
 
     Weapons are not events: "three rockets" is one attack with three projectiles.
     """
@@ -308,11 +414,32 @@ def events_count(toks: list[Tok], trigger_index: int, trigger: Trigger) -> int:
     i = trigger_index - 1
     while i >= 0 and toks[i].low in ("more", "other", "separate", "further", "new"):
         i -= 1
-    if i >= 0 and trigger.words[-1] in _EVENT_NOUNS:
+    if i >= 0 and (trigger.words[-1] in _EVENT_NOUNS or several_events(trigger)):
+        multiple = w.match(toks, i, "multiple")
+        if multiple is not None:
+            return int(multiple[1])
         value = w.number(toks[i])
         if value is not None and toks[i].low not in ("a", "an"):
             return value
     return 1
+
+
+def victims_kind(toks: list[Tok], victims: str, target: str) -> str:
+    """Who a shooting hit: "civilian" or "security" (armed forces), "" when the clause does
+    not say. The victims' or target's words decide; else civilian words in a clause that
+    names no armed forces ("gunmen killed 12 at liquor shops")."""
+    w = words()
+    civilian, security = w.roles["civilian"], w.roles["security"]
+    for phrase in (victims, target):
+        lows = [(m.group().lower(),) for m in _TOKEN.finditer(phrase)]
+        if any(low in security for low in lows):
+            return "security"
+        if any(low in civilian for low in lows):
+            return "civilian"
+    lows = [(t.low,) for t in toks]
+    if any(low in civilian for low in lows) and not any(low in security for low in lows):
+        return "civilian"
+    return ""
 
 
 def _name_forward(text: str, toks: list[Tok], i: int) -> str:

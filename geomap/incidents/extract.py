@@ -35,10 +35,11 @@ import hashlib
 import logging
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from geomap.geoparser.text import sentence_spans
+from geomap.incidents import counts as _counts
 from geomap.incidents import cues as _cues
 from geomap.incidents.cues import Tok, Trigger
 from geomap.incidents.dates import DateGuess, DatePhrase, find_date_phrases, resolve_date_phrase
@@ -79,6 +80,8 @@ class _Draft:
     events: int = 1
     killed: int | None = None
     killed_at_least: bool = False
+    perpetrators: int | None = None  # attackers among the dead
+    perpetrators_included: bool = False  # ``killed`` already counts them
     injured: int | None = None
     injured_at_least: bool = False
     projectiles: int | None = None
@@ -86,7 +89,23 @@ class _Draft:
     actor2: str = ""
     backref: bool = False
     realis: bool = False
+    total: bool = False  # a row made for a toll given for several events told before
+    plural: bool = False  # told with a plural event noun ("the attacks")
     unresolved: list[str] = field(default_factory=list)
+
+    def take_casualties(self, cas: _cues.Casualties) -> None:
+        """Set the counts a clause gives."""
+        self.killed, self.killed_at_least = cas.killed, cas.killed_at_least
+        self.injured, self.injured_at_least = cas.injured, cas.injured_at_least
+        self.perpetrators, self.perpetrators_included = cas.perpetrators, cas.perpetrators_included
+
+    @property
+    def killed_total(self) -> int | None:
+        """Every reported death, the attackers' included (ACLED's fatalities)."""
+        if self.killed is None and self.perpetrators is None:
+            return None
+        extra = 0 if self.perpetrators_included else self.perpetrators or 0
+        return (self.killed or 0) + extra
 
     def add(self, other: _Draft) -> None:
         """Fill what this draft lacks from another telling of the same event."""
@@ -104,6 +123,10 @@ class _Draft:
             if theirs is not None and (mine is None or theirs > mine):
                 setattr(self, name, theirs)
                 setattr(self, f"{name}_at_least", getattr(other, f"{name}_at_least"))
+                if name == "killed":  # whether the count includes the attackers goes with it
+                    self.perpetrators_included = other.perpetrators_included
+        if other.perpetrators is not None and (self.perpetrators or 0) < other.perpetrators:
+            self.perpetrators = other.perpetrators
         if self.projectiles is None:
             self.projectiles = other.projectiles
         self.actor1 = self.actor1 or other.actor1
@@ -197,16 +220,101 @@ class _Context:
         return None
 
 
-def _draft(ctx: _Context, span: tuple[int, int], sentence: tuple[int, int]) -> _Draft | None:
+#: The event a clause that gives a toll but no trigger tells of ("Five killed in Baghdad"):
+#: an armed attack, retyped by its victims like a shooting.
+_KILLING = Trigger(("killed",), "Battles", "Armed clash", "killing", "shooting", 0, True)
+#: An aggregate row's type when the events it sums differ in type.
+_SEVERAL = Trigger(("attacks",), "Explosions/Remote violence", "", "attacks", "attack", 1, True)
+_ONE_SIDED = ("Violence against civilians", "Attack")
+_TWO_SIDED = ("Battles", "Armed clash")
+
+
+def _toll_trigger(toks: list[Tok]) -> list[tuple[int, Trigger]]:
+    w = _cues.words()
+    for k in range(len(toks)):
+        if w.match(toks, k, "killed") is not None or w.match(toks, k, "injured") is not None:
+            return [(k, _KILLING)]
+    return []
+
+
+def _has(toks: list[Tok], role: str) -> bool:
+    w = _cues.words()
+    return any(w.match(toks, k, role) is not None for k in range(len(toks)))
+
+
+def _retyped(trig: Trigger, toks: list[Tok], victims: str, target: str) -> Trigger:
+    """A shooting's type by its victims: civilians make it violence against civilians, armed
+    forces an armed clash (ACLED); otherwise the trigger's own type."""
+    if trig.family != "shooting":
+        return trig
+    kind = _cues.victims_kind(toks, victims, target)
+    if not kind:
+        return trig
+    event_type, sub = _ONE_SIDED if kind == "civilian" else _TWO_SIDED
+    return replace(trig, event_type=event_type, sub_event_type=sub)
+
+
+#: What a protest becomes, by what the clause says: (event type, sub-event type, label).
+_PROTEST_TYPES = {
+    "protest_violence": ("Riots", "Violent demonstration", "riot"),
+    "protest_force": ("Protests", "Excessive force against protesters", "protest"),
+    "protest_intervention": ("Protests", "Protest with intervention", "protest"),
+}
+# Triggers a protest word outranks in typing: the protest is the event, they are its course.
+_PROTEST_COURSE = frozenset({"protest", "shooting", "arrests", "property", "riot", "clash"})
+
+
+def _protest_type(
+    trig: Trigger, found: list[tuple[int, Trigger]], toks: list[Tok], cas: _cues.Casualties
+) -> Trigger:
+    """ACLED's demonstration types: a protest whose participants use violence (stones,
+    arson, storming) is a violent demonstration (Riots); one met with lethal force (live
+    fire, protesters killed) is excessive force against protesters; one dispersed or whose
+    participants are arrested (tear gas, water cannon) is a protest with intervention;
+    otherwise a peaceful protest. A bombing or air strike on protesters stays what it is."""
+    protest = next((t for _, t in found if t.family == "protest"), None)
+    if protest is None or trig.family not in _PROTEST_COURSE:
+        return trig
+    for role, (event_type, sub, label) in _PROTEST_TYPES.items():
+        lethal = role == "protest_force" and bool(cas.killed)
+        if (
+            lethal
+            or _has(toks, role)
+            or (role == "protest_intervention" and trig.family == "arrests")
+        ):
+            return replace(protest, event_type=event_type, sub_event_type=sub, label=label)
+    return protest
+
+
+def _suicide_attackers(d: _Draft, toks: list[Tok], index: int) -> None:
+    """A suicide attack kills its attackers: count them among the dead unless the text says
+    how many of the dead they were, or that they did not die ("arrested")."""
+    if (
+        d.trigger.family != "suicide"
+        or d.perpetrators is not None
+        or _has(toks, "unharmed_attacker")
+    ):
+        return
+    named = _counts.perpetrator_count(_cues.words(), toks, index)
+    d.perpetrators, d.perpetrators_included = max(named, d.events), False
+
+
+def _draft(
+    ctx: _Context, span: tuple[int, int], sentence: tuple[int, int], *, toll_only: bool = False
+) -> _Draft | None:
     text = ctx.text
     toks = _cues.tokens(text, *span)
-    found = _cues.find_triggers(toks)
+    found = _toll_trigger(toks) if toll_only else _cues.find_triggers(toks)
     if not found:
         return None
-    found = [(i, t) for i, t in found if not _irrealis(toks, i)]
+    found = [(i, t) for i, t in found if t.family != "not_event" and not _irrealis(toks, i)]
     if not found:
         return None  # "vowed to revive attacks", "would be carried out using missiles"
     index, trig = max(found, key=lambda f: f[1].rank)
+    cas = _cues.casualties(text, toks)
+    toll = bool(cas.killed or cas.injured or cas.perpetrators)
+    if toll_only and (not toll or _has(toks, "cumulative")):
+        return None  # "No one was killed", "thousands have been killed since 2014"
     actor = _cues.claimed_by(text, toks)
     at = text.find(actor, span[0], span[1]) if actor else -1
     mentions = [
@@ -228,21 +336,22 @@ def _draft(ctx: _Context, span: tuple[int, int], sentence: tuple[int, int]) -> _
     elif para in ctx.last_date:
         d.date = ctx.last_date[para]
     generic_plural = trig.family == "attack" and toks[index].low.endswith("s")
-    if generic_plural and d.events == 1:
+    d.plural = generic_plural or _cues.several_events(trig)
+    if generic_plural and d.events == 1 and not toll:
         return None  # "attacks on US troops", "a series of attacks": not one event
     d.backref = any(_backref(toks, i, mentions) for i, _ in found)
     d.place = choose_place(mentions, toks, text, trigger_at)
     if d.place is None:
         d.unresolved = [m.group(1) for m in _UNRESOLVED.finditer(text, *span)]
-    cas = _cues.casualties(text, toks)
-    d.killed, d.killed_at_least = cas.killed, cas.killed_at_least
-    d.injured, d.injured_at_least = cas.injured, cas.injured_at_least
+    d.take_casualties(cas)
+    _suicide_attackers(d, toks, index)
     d.projectiles = _cues.projectiles(toks)
     d.actor1 = actor or _modifier_actor(mentions, toks, index, text)
     target, how = _cues.target(text, toks, index)
     if target and d.place and target.lower().startswith(d.place.mention.surface.lower()):
         target = ""
     d.actor2 = (target if how == "passive" else "") or cas.victims or target
+    d.trigger = _protest_type(_retyped(trig, toks, cas.victims, target), found, toks, cas)
     w = _cues.words()
     d.realis = trig.realis or any(w.match(toks, k, "link_verb") for k in range(len(toks)))
     told = (
@@ -267,29 +376,80 @@ def _modifier_actor(mentions: Sequence[Mention], toks: list[Tok], index: int, te
     return ""
 
 
-def _follow_up(ctx: _Context, sentence: tuple[int, int]) -> None:
-    """A sentence with casualties or a claim but no trigger adds them to the last event."""
+def _several_told(toks: list[Tok]) -> bool:
+    """ "the attacks killed", "both blasts", "in total": a toll for events told before."""
+    w = _cues.words()
+    lows = [t.low for t in toks]
+    if any(lows[k : k + 2] in (["in", "total"], ["in", "all"]) for k in range(len(lows))):
+        return True
+    if "altogether" in lows or "combined" in lows:
+        return True
+    for k, tok in enumerate(toks):
+        if k and (tok.low,) in w.roles["several"]:
+            before = lows[k - 1]
+            if before in ("the", "these", "both", "two", "three", "four", "twin"):
+                return True
+    return False
+
+
+def _aggregate(ctx: _Context, told: list[_Draft], extra: _Draft) -> None:
+    """One row for a toll given for several events told before: their common type, place
+    and date where they share one; each event keeps its own counts."""
+    first = told[0]
+    same = all(d.trigger.family == first.trigger.family for d in told)
+    agg = _Draft(
+        first.trigger if same else _SEVERAL, extra.start, extra.end, extra.start, extra.paragraph
+    )
+    places = {d.place.place.id if d.place else "" for d in told}
+    agg.place = first.place if len(places) == 1 else None
+    days = {d.date.day if d.date else None for d in told}
+    agg.date = first.date if len(days) == 1 else None
+    agg.events = sum(d.events for d in told)
+    agg.killed, agg.killed_at_least = extra.killed, extra.killed_at_least
+    agg.injured, agg.injured_at_least = extra.injured, extra.injured_at_least
+    agg.perpetrators, agg.perpetrators_included = extra.perpetrators, extra.perpetrators_included
+    agg.actor1, agg.total, agg.realis = extra.actor1, True, True
+    ctx.drafts.append(agg)
+
+
+def _follow_up(ctx: _Context, sentence: tuple[int, int]) -> bool:
+    """A sentence with casualties or a claim but no trigger adds them to the last event, or
+    when it gives a toll for several events told before, becomes their aggregate row.
+    True when the sentence was used."""
     if not ctx.drafts:
-        return
+        return False
     last = ctx.drafts[-1]
-    if _paragraph_of(ctx.paragraphs, sentence[0]) - last.paragraph > 1:
-        return
+    para = _paragraph_of(ctx.paragraphs, sentence[0])
+    if para - last.paragraph > 1:
+        return False
     toks = _cues.tokens(ctx.text, *sentence)
     cas = _cues.casualties(ctx.text, toks)
     actor = _cues.claimed_by(ctx.text, toks)
-    if cas.killed is None and cas.injured is None and not actor:
-        return
+    if cas.killed is None and cas.injured is None and cas.perpetrators is None and not actor:
+        return False
     extra = _Draft(last.trigger, *sentence, sentence[0], last.paragraph)
-    extra.killed, extra.killed_at_least = cas.killed, cas.killed_at_least
-    extra.injured, extra.injured_at_least = cas.injured, cas.injured_at_least
+    extra.take_casualties(cas)
     extra.actor1 = actor
-    last.add(extra)
+    told = [d for d in ctx.drafts if para - d.paragraph <= 1 and not d.total]
+    if len(told) > 1 and (extra.killed_total or extra.injured) and _several_told(toks):
+        _aggregate(ctx, told, extra)
+    else:
+        last.add(extra)
+    return True
 
 
 def _attach(ctx: _Context, d: _Draft) -> bool:
-    """Add a reference back ("the attack") to the earlier event it names; True if added."""
+    """Add a reference back ("the attack") to the earlier event it names; True if added.
+
+    A plural one ("the attacks killed 12") after several events of the paragraph gives
+    their total: it becomes their aggregate row rather than adding to the last one."""
     if not d.backref:
         return False
+    told = [e for e in ctx.drafts if d.paragraph - e.paragraph <= 1 and not e.total]
+    if d.plural and len(told) > 1:
+        if d.killed_total or d.injured:
+            _aggregate(ctx, told, d)
+        return True
     for earlier in reversed(ctx.drafts):
         compatible = (
             d.trigger.family in (earlier.trigger.family, "attack")
@@ -323,6 +483,13 @@ def _confidence(d: _Draft) -> float:
     if d.realis:
         score += 0.1
     return round(min(score, 0.95), 2)
+
+
+def _aggregate_counts(d: _Draft) -> bool:
+    """Whether the row's counts are a total over several events: a toll told for events
+    before, or counts given with several events ("four attacks", "bombings")."""
+    counted = bool(d.killed_total or d.injured)
+    return d.total or (counted and (d.events > 1 or _cues.several_events(d.trigger)))
 
 
 def _incident(d: _Draft, report: _ReportInfo, text: str) -> Incident:
@@ -364,12 +531,14 @@ def _incident(d: _Draft, report: _ReportInfo, text: str) -> Incident:
         relation=relation,
         actor1=d.actor1,
         actor2=d.actor2,
-        killed=d.killed,
+        killed=d.killed_total,
         killed_at_least=d.killed_at_least,
+        killed_perpetrators=d.perpetrators,
         injured=d.injured,
         injured_at_least=d.injured_at_least,
         projectiles=d.projectiles,
         events=d.events,
+        aggregate=_aggregate_counts(d),
         date_note=note,
         quote=quote,
         quote_start=qstart + offset,
@@ -430,8 +599,10 @@ def extract_incidents(
         if len(drafts) == 1 and len(clauses) > 1:  # one event: the whole sentence is its scope
             drafts = [d for d in [_draft(ctx, sentence, sentence)] if d is not None]
         if not drafts:
-            _follow_up(ctx, sentence)
-            continue
+            if not _follow_up(ctx, sentence):  # a toll with no event word: "Five killed in X"
+                drafts = [d for d in [_draft(ctx, sentence, sentence, toll_only=True)] if d]
+            if not drafts:
+                continue
         for d in drafts:
             if _attach(ctx, d):
                 continue

@@ -78,7 +78,10 @@ def same_incident(a: Incident, b: Incident) -> bool:
     3. **date**: the days each date may mean overlap (a day, the week from it, the month
        from it, by time_precision), so two different days at day precision never merge;
        rows without a date merge only within one report and when at most one of them has
-       a date phrase.
+       a date phrase;
+
+    and both or neither are aggregate rows (a total over several events is never folded
+    into one event's row, nor one event into a total).
 
     >>> from datetime import date
     >>> base = dict(time_precision=1, date_phrase="", event_type="Battles",
@@ -91,7 +94,12 @@ def same_incident(a: Incident, b: Incident) -> bool:
     >>> same_incident(a, Incident("c", date(2024, 8, 2), **base))
     False
     """
-    return _types_agree(a, b) and _places_agree(a, b) and _dates_agree(a, b)
+    return (
+        a.aggregate == b.aggregate
+        and _types_agree(a, b)
+        and _places_agree(a, b)
+        and _dates_agree(a, b)
+    )
 
 
 def _better_place(a: Incident, b: Incident) -> Incident:
@@ -137,6 +145,7 @@ def combine(a: Incident, b: Incident) -> Incident:
     when = _better_date(a, b)
     typed = a if type_family(a) or not type_family(b) else b
     killed, killed_min = _count(a.killed, a.killed_at_least, b.killed, b.killed_at_least)
+    counted = a if killed == a.killed else b  # the attackers' share goes with its toll
     injured, injured_min = _count(a.injured, a.injured_at_least, b.injured, b.injured_at_least)
     return replace(
         a,
@@ -162,6 +171,7 @@ def combine(a: Incident, b: Incident) -> Incident:
         actor2=a.actor2 or b.actor2,
         killed=killed,
         killed_at_least=killed_min,
+        killed_perpetrators=counted.killed_perpetrators,
         injured=injured,
         injured_at_least=injured_min,
         projectiles=a.projectiles if a.projectiles is not None else b.projectiles,

@@ -1,0 +1,250 @@
+"""Extraction rules on sentences of our own, without a gazetteer: what is an event, its
+type (ACLED's taxonomy), and its toll (ACLED's counting rules).
+
+Places are left out (no mentions are given), so these tests need no index; the rules that
+place events are tested in test_incidents.py on the full gazetteer.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from geomap.incidents.extract import extract_incidents
+from geomap.records import Incident
+
+PUBLISHED = date(2020, 10, 12)
+
+
+def _incidents(text: str) -> list[Incident]:
+    return extract_incidents(text, [], published=PUBLISHED).incidents
+
+
+def _one(text: str) -> Incident:
+    found = _incidents(text)
+    assert len(found) == 1, [(i.label, i.quote) for i in found]
+    return found[0]
+
+
+# --------------------------------------------------------------------------- what is an event
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "sub_event_type"),
+    [
+        ("Militants executed two shepherds near the village.", "execution", "Attack"),
+        ("Gunmen shot and killed a school teacher on Sunday.", "shooting", "Attack"),
+        ("A tribal elder was shot dead outside his home.", "shooting", "Attack"),
+        (
+            "An explosives-laden vehicle detonated near a market, killing six people.",
+            "car bomb",
+            "Remote explosive/landmine/IED",
+        ),
+        (
+            "Two explosive devices detonated on the main road, wounding three policemen.",
+            "IED attack",
+            "Remote explosive/landmine/IED",
+        ),
+        (
+            "A suicide bomber blew himself up at a funeral, killing 12 mourners.",
+            "suicide bombing",
+            "Suicide bomb",
+        ),
+        ("A man wearing an explosive vest blew himself up.", "suicide bombing", "Suicide bomb"),
+        (
+            "Three mortar rounds landed near the stadium.",
+            "mortar attack",
+            "Shelling/artillery/missile attack",
+        ),
+        ("Bomb kills 5 at bus station", "bombing", "Remote explosive/landmine/IED"),
+        ("Car bombs kill 20 in the capital", "car bomb", "Remote explosive/landmine/IED"),
+        ("Heavy fighting broke out on Sunday.", "armed clash", "Armed clash"),
+    ],
+)
+def test_event_phrasings(text: str, label: str, sub_event_type: str) -> None:
+    incident = _one(text)
+    assert (incident.label, incident.sub_event_type) == (label, sub_event_type)
+
+
+def test_headline_with_a_toll_but_no_event_word_is_an_event() -> None:
+    incident = _one("Five killed in the old market")
+    assert (incident.label, incident.killed) == ("killing", 5)
+    three = _one("Three soldiers killed in attack near the airport")
+    assert (three.label, three.killed, three.actor2) == ("attack", 3, "soldiers")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "13 June 2016: Sharqat, Salaheddin province, Iraq",  # a date and a place only
+        "Thousands have been killed in the province since 2014.",  # a running total
+        "No one was killed in the town.",
+        "A court sentenced 12 men to death.",
+        "Residents said they heard several explosions after midnight.",
+        "Riot police were deployed in the city centre.",
+        "The militants threatened to kill 20 hostages.",
+    ],
+)
+def test_not_events(text: str) -> None:
+    assert _incidents(text) == []
+
+
+def test_a_toll_after_an_event_adds_to_it_instead_of_making_another() -> None:
+    found = _incidents("A roadside bomb hit a patrol on Sunday. Two soldiers were killed.")
+    assert [(i.label, i.killed) for i in found] == [("roadside bomb", 2)]
+
+
+# --------------------------------------------------------------------------- types
+
+
+@pytest.mark.parametrize(
+    ("text", "event_type", "sub_event_type"),
+    [
+        ("Gunmen opened fire on a checkpoint, killing two soldiers.", "Battles", "Armed clash"),
+        (
+            "Gunmen opened fire on worshippers leaving a mosque, killing two.",
+            "Violence against civilians",
+            "Attack",
+        ),
+        ("Gunmen kill 12 at liquor shops", "Violence against civilians", "Attack"),
+        ("Hundreds of protesters gathered outside the ministry.", "Protests", "Peaceful protest"),
+        (
+            "Protesters threw stones at police and set fire to tyres.",
+            "Riots",
+            "Violent demonstration",
+        ),
+        (
+            "Security forces fired tear gas to disperse protesters.",
+            "Protests",
+            "Protest with intervention",
+        ),
+        (
+            "Security forces opened fire on protesters, killing three.",
+            "Protests",
+            "Excessive force against protesters",
+        ),
+        ("A mob lynched a man accused of theft.", "Riots", "Mob violence"),
+        (
+            "Militants looted shops and torched houses in the village.",
+            "Strategic developments",
+            "Looting/property destruction",
+        ),
+        ("Police arrested five suspects on Tuesday.", "Strategic developments", "Arrests"),
+        ("The two factions signed a ceasefire on Sunday.", "Strategic developments", "Agreement"),
+        ("The two sides agreed to a ceasefire on Sunday.", "Strategic developments", "Agreement"),
+        (
+            "The group set up a base in the valley.",
+            "Strategic developments",
+            "Headquarters or base established",
+        ),
+        (
+            "The militia withdrew from the town and handed over control to the police.",
+            "Strategic developments",
+            "Non-violent transfer of territory",
+        ),
+        (
+            "Militants took control of the town on Monday.",
+            "Battles",
+            "Non-state actor overtakes territory",
+        ),
+        ("Army units retook the town on Monday.", "Battles", "Government regains territory"),
+        (
+            "Two women were raped by soldiers at a checkpoint.",
+            "Violence against civilians",
+            "Sexual violence",
+        ),
+        ("A roadside bomb struck protesters on the bridge.", "Explosions/Remote violence", ""),
+    ],
+)
+def test_acled_sub_event_types(text: str, event_type: str, sub_event_type: str) -> None:
+    incident = _one(text)
+    assert incident.event_type == event_type
+    if sub_event_type:
+        assert incident.sub_event_type == sub_event_type
+
+
+# --------------------------------------------------------------------------- tolls
+
+
+@pytest.mark.parametrize(
+    ("text", "killed", "perpetrators"),
+    [
+        ("The bomber and 20 soldiers were killed when a car bomb exploded.", 21, 1),
+        ("Twenty soldiers and the bomber were killed when a car bomb exploded.", 21, 1),
+        ("A suicide attack killed 12 people, including the bomber.", 12, 1),
+        ("A suicide bomber blew himself up at a funeral, killing 12 mourners.", 13, 1),
+        ("Two suicide bombers attacked a checkpoint, killing five soldiers.", 7, 2),
+        ("A suicide bomber was arrested before he could detonate his vest.", None, None),
+        ("Soldiers repelled an attack on the post, killing 12 attackers.", 12, 12),
+        ("Gunmen opened fire on a checkpoint, killing two soldiers.", 2, None),
+    ],
+)
+def test_the_attackers_count_among_the_dead(
+    text: str, killed: int | None, perpetrators: int | None
+) -> None:
+    incident = _one(text)
+    assert (incident.killed, incident.killed_perpetrators) == (killed, perpetrators)
+
+
+def test_an_attacker_killed_in_a_later_sentence_is_added() -> None:
+    incident = _one("A car bomb exploded at a checkpoint, killing four soldiers. The bomber died.")
+    assert (incident.killed, incident.killed_perpetrators) == (5, 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "killed", "at_least"),
+    [
+        ("An airstrike killed dozens of civilians.", 12, True),
+        ("Dozens were killed in the bombing.", 12, True),
+        ("An airstrike killed tens of fighters.", 10, True),
+        ("Hundreds were killed in the shelling.", 100, True),
+        ("Between 10 and 15 people were killed in clashes.", 10, True),
+        ("Clashes killed 10 to 15 fighters.", 10, True),
+        ("Clashes killed 10-15 fighters.", 10, True),
+        ("Twenty-five people were killed in a bombing.", 25, False),
+        ("An air raid killed about 70 fighters.", 70, False),
+        ("A policeman was killed in a bombing.", 1, False),
+        ("Militants reportedly kill journalist in ambush", 1, False),
+        ("The death toll from the bombing rose to 19.", 19, False),
+        ("Clashes killed a dozen fighters.", 12, False),
+        ("Shelling killed 1,200 people over the siege.", 1200, False),
+    ],
+)
+def test_numbers_by_acled_rules(text: str, killed: int, at_least: bool) -> None:
+    incident = _one(text)
+    assert (incident.killed, incident.killed_at_least) == (killed, at_least)
+
+
+def test_a_toll_for_several_events_is_kept_once_on_an_aggregate_row() -> None:
+    found = _incidents(
+        "A car bomb exploded in the market. A roadside bomb hit a patrol near the bridge. "
+        "The attacks killed 12 people."
+    )
+    assert [(i.label, i.killed, i.aggregate, i.events) for i in found] == [
+        ("car bomb", None, False, 1),
+        ("roadside bomb", None, False, 1),  # not copied onto the last event
+        ("car bomb", 12, True, 2),
+    ]
+    summed = _incidents(
+        "A car bomb exploded in the market. A rocket hit the base. Nine people died in all."
+    )
+    assert [(i.killed, i.aggregate) for i in summed] == [(None, False), (None, False), (9, True)]
+
+
+@pytest.mark.parametrize(
+    ("text", "events"),
+    [
+        ("Bombings in the capital killed 19 people.", 1),
+        ("Twin bombings killed 40 people.", 2),
+        ("Three bombings killed 25 people in Shiite districts.", 3),
+    ],
+)
+def test_tolls_of_several_events_are_marked_aggregate(text: str, events: int) -> None:
+    incident = _one(text)
+    assert (incident.aggregate, incident.events) == (True, events)
+
+
+def test_one_event_is_not_aggregate() -> None:
+    assert not _one("A car bomb killed 19 people.").aggregate
+    assert not _one("Three rockets killed two soldiers.").aggregate  # weapons, one event
