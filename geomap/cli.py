@@ -17,6 +17,7 @@ import click
 from gazetteer import Candidate, Gazetteer, GazetteerError
 from gazetteer.build import build_index, default_cache_dir, index_path
 from geomap import __version__
+from geomap._download_cli import download_command
 from geomap._errors import GeomapError
 from geomap._gazetteer_cli import import_command, imports_info_lines
 from geomap.ingest import Report
@@ -244,6 +245,7 @@ def info(as_json: bool) -> None:
 
 
 gazetteer.add_command(import_command)
+gazetteer.add_command(download_command)
 
 
 def _place_dict(m: Mention) -> dict[str, Any]:
