@@ -395,6 +395,9 @@ def _print_events(
     print(f"import time         {figures['seconds']:10.1f} s")
     verdict = "ok" if rate >= TARGET_EVENT_ROWS_PER_S else "SLOW"
     print(f"rows per second     {rate:10,.0f}   target >= {TARGET_EVENT_ROWS_PER_S:,}  {verdict}")
+    cpu_us = figures["cpu_seconds"] / max(1, figures["rows"]) * 1e6
+    print(f"CPU time per row    {cpu_us:10.1f} µs ({1e6 / cpu_us:,.0f} rows per CPU second: the")
+    print("                    figure a busy machine changes least)")
     print(
         f"peak memory         {figures['import_peak_mb']:10,.0f} MB  (the import, in one process)"
     )
