@@ -541,8 +541,8 @@ def import_events(
                 continue
             seen.add(location)
             importer.add(table.line(), row, cols)
-        if advance is not None:
-            advance(position() - done)
+        if advance is not None:  # the whole file is read (a sheet tells no position)
+            advance(path.stat().st_size - done)
     return EventImportResult(
         fmt, n, importer.places, importer.merged, imprecise + importer.imprecise,
         importer.repeats,

@@ -194,6 +194,12 @@ def sniff(path: str | Path) -> str:
     suffix = path.suffix.lower()
     if suffix in EVENT_SUFFIXES and event_format(read_header(path)) is not None:
         return "events"
+    if suffix == ".xlsx":
+        msg = (
+            f"{path} is not an event table: a spreadsheet is read as an ACLED, UCDP GED or "
+            "GTD export, told by its columns; give a gazetteer as .csv, .geojson or .gpkg"
+        )
+        raise ImportFileError(msg)
     if suffix in _VECTOR_SUFFIXES or suffix == ".csv":
         return "gazetteer"
     if suffix == ".zip" and zipfile.is_zipfile(path):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -279,6 +279,31 @@ def test_xlsx_tables_are_read_too(gaz: Gazetteer, tmp_path: Path) -> None:
     (report,) = gaz.import_files([path])
     assert (report.rows, report.merged) == COUNTS[GTD][:1] + COUNTS[GTD][2:3]
     assert _event_ids(gaz.lookup("Tuz Khormato", fuzzy=False)) == [f"event:{path.name}:2"]
+
+
+def test_a_spreadsheet_that_is_no_event_table(tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.active.append(["name", "lat", "lon"])
+    book.active.append(["Camp X", 33.1, 44.2])
+    path = tmp_path / "sites.xlsx"
+    book.save(path)
+    with pytest.raises(ImportFileError, match=r"sites.xlsx is not an event table: a spread"):
+        sniff(path)
+
+
+def test_progress_reaches_the_file_size(gaz: Gazetteer) -> None:
+    from contextlib import contextmanager
+
+    told: list[int] = []
+
+    @contextmanager
+    def progress(label: str, total: int) -> Iterator[Callable[[int], None]]:
+        assert total == GTD.stat().st_size
+        yield told.append
+
+    gaz.import_files([GTD], progress=progress)
+    assert sum(told) == GTD.stat().st_size
 
 
 def test_not_an_event_table(gaz: Gazetteer, tmp_path: Path) -> None:
