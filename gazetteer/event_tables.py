@@ -413,12 +413,14 @@ class _Importer:
 
     def add(self, line: int, row: list[str], cols: _Columns) -> None:
         """Consider a precise row whose location was not seen before."""
-        try:
-            lat, lon = float(row[cols.lat]), float(row[cols.lon])
-        except ValueError:
-            self.problems.add(line, f"latitude {row[cols.lat]!r} or longitude "
-                              f"{row[cols.lon]!r} is not a number")  # fmt: skip
-            return
+        point = []
+        for column, i in (("latitude", cols.lat), ("longitude", cols.lon)):
+            try:
+                point.append(float(row[i]))
+            except ValueError:
+                self.problems.add(line, f"{column} {row[i]!r} is not a number")
+                return
+        lat, lon = point
         if not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0):  # NaN fails too
             self.problems.add(line, f"coordinates ({lat!r}, {lon!r}) are out of range")
             return
