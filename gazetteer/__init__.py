@@ -6,11 +6,13 @@
 """
 
 from gazetteer._errors import (
+    DownloadError,
     GazetteerError,
     GazetteerNotBuiltError,
     ImportFileError,
     OnlineGeocoderError,
     PlacesFileError,
+    ServerUnreachableError,
 )
 from gazetteer.imports.importer import ImportOptions, ImportReport
 from gazetteer.lookup import Gazetteer
@@ -20,6 +22,7 @@ from gazetteer.records import FEATURE_TYPES, Candidate, Place
 __all__ = [
     "FEATURE_TYPES",
     "Candidate",
+    "DownloadError",
     "Gazetteer",
     "GazetteerError",
     "GazetteerNotBuiltError",
@@ -29,6 +32,7 @@ __all__ = [
     "OnlineGeocoderError",
     "Place",
     "PlacesFileError",
+    "ServerUnreachableError",
     "normalize_name",
     "parse_name",
 ]

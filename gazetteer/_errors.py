@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 __all__ = [
+    "DownloadError",
     "GazetteerError",
     "GazetteerNotBuiltError",
     "ImportFileError",
     "OnlineGeocoderError",
     "PlacesFileError",
+    "ServerUnreachableError",
 ]
 
 
@@ -35,3 +37,11 @@ class ImportFileError(GazetteerError, ValueError):
 
 class OnlineGeocoderError(GazetteerError, RuntimeError):
     """The opt-in online geocoder is misconfigured or the service failed to answer."""
+
+
+class DownloadError(GazetteerError, OSError):
+    """A file could not be downloaded, or what was downloaded is not the file."""
+
+
+class ServerUnreachableError(DownloadError, ConnectionError):
+    """The download server cannot be reached: offline, or the server is down."""

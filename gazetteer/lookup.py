@@ -9,7 +9,11 @@ Ranking, in :meth:`Gazetteer.lookup`, adds up for each candidate:
 - agreement with a generic word of the query ("Basra *province*", "*Camp* Taji"): +0.3 when
   the feature type agrees, -0.2 when it does not;
 - +0.3 for the user's own places and +0.05 for the curated overlay, which thus rank ahead
-  of the packaged data where they name the same place.
+  of the packaged data where they name the same place;
+- -0.1 for places imported from event tables (:mod:`gazetteer.imports.events`), whose
+  prominence is 0 besides: they rank after every other place of the same name, however
+  it matched (a GeoNames village matched by the key of an alternate name scores at least
+  0.27, an event place at most 0.2), until a parent or a generic word agrees with them.
 
 Filters (country, admin1, feature) remove candidates; they do not reorder them.
 """
@@ -27,7 +31,7 @@ from typing import Any, NamedTuple
 
 from gazetteer._errors import GazetteerError, GazetteerNotBuiltError
 from gazetteer.build import build_index, index_path, prominence
-from gazetteer.imports.db import IMPORTS_FILE
+from gazetteer.imports.db import EVENT_ID_PREFIX, IMPORTS_FILE
 from gazetteer.imports.query import ImportsMixin
 from gazetteer.normalize import fold, loose_key, parse_name, transliterated_countries
 from gazetteer.places_file import read_places_file
@@ -47,6 +51,7 @@ MAX_NAME_LENGTH = 200
 _W_PROMINENCE, _W_MATCH = 0.55, 0.3
 _HINT_AGREES, _HINT_CLOSE, _HINT_DISAGREES = 0.3, 0.15, -0.2
 _USER_BONUS, _OVERLAY_BONUS = 0.5, 0.05
+_EVENT_PENALTY = 0.1
 _MATCH_EXACT, _MATCH_KEY, _MATCH_LOOSE, _MATCH_FUZZY = 1.0, 0.85, 0.7, 0.6
 _ALTERNATE_PENALTY = 0.2
 _FUZZY_MIN_LENGTH = 5
@@ -114,6 +119,8 @@ def _why(h: _Hit, hint: str | None, folded: str) -> tuple[str, ...]:
         how += f" (whose {h.hint} word the query lacks)"
     if h.user:
         how += " (your places file)"
+    if h.place.id.startswith(EVENT_ID_PREFIX):
+        how += " (an event table's place, ranked after gazetteers)"
     if h.note:
         how += f" ({h.note})"
     why = [
@@ -142,6 +149,8 @@ def _score(h: _Hit, hint: str | None, folded: str) -> float:
     if not h.primary:
         match -= _ALTERNATE_PENALTY
     score = _W_PROMINENCE * h.prominence + _W_MATCH * match + (_USER_BONUS if h.user else 0.0)
+    if h.place.id.startswith(EVENT_ID_PREFIX):
+        score -= _EVENT_PENALTY
     if h.hint and hint is None:  # "Texas City" is not what "Texas" names
         score += _HINT_DISAGREES / 2
     if hint is not None:

@@ -95,6 +95,18 @@ def small_sources(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
 
 
 @pytest.fixture
+def small_cache(small_sources: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A cache directory (``$GEOMAP_CACHE_DIR``) holding the small index, as the command
+    line opens it."""
+    from gazetteer.build import build_index, index_path
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("GEOMAP_CACHE_DIR", str(cache))
+    build_index(index_path())
+    return cache
+
+
+@pytest.fixture
 def installed_codes(monkeypatch: pytest.MonkeyPatch) -> None:
     """The admin1 codes of the installed cities as the import tests expect them."""
     from tests.test_imports import INSTALLED_CODES

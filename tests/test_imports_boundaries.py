@@ -18,7 +18,6 @@ from click.testing import CliRunner, Result
 
 from gazetteer import Gazetteer
 from gazetteer._errors import ImportFileError
-from gazetteer.build import build_index, index_path
 from gazetteer.divisions import DivisionIndex
 from gazetteer.imports.importer import ImportOptions
 from geomap.cli import cli
@@ -246,20 +245,11 @@ def test_gazetteer_without_a_crs(gaz: Gazetteer, tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- command line
 
 
-@pytest.fixture
-def cache(small_sources: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A cache directory holding the small index, as the command line opens it."""
-    cache = tmp_path / "cache"
-    monkeypatch.setenv("GEOMAP_CACHE_DIR", str(cache))
-    build_index(index_path())
-    return cache
-
-
 def _run(*args: str) -> Result:
     return CliRunner().invoke(cli, list(args), prog_name="geomap")
 
 
-def test_import_command(cache: Path) -> None:
+def test_import_command(small_cache: Path) -> None:
     result = _run("gazetteer", "import", str(DUMP), str(ADMIN1), "--silent")
     assert result.exit_code == 0, result.output
     assert f"{DUMP}: imported 27 rows as 'IQ_mini.txt' (geonames), 7 merged" in result.stdout
@@ -268,7 +258,7 @@ def test_import_command(cache: Path) -> None:
     again = _run("gazetteer", "import", str(DUMP), "--silent")
     assert again.exit_code == 0
     assert again.stdout.strip() == f"{DUMP}: nothing to do, already imported as 'IQ_mini.txt'"
-    assert (cache / "imports.sqlite").exists()
+    assert (small_cache / "imports.sqlite").exists()
     info = _run("gazetteer", "info")
     assert info.exit_code == 0, info.output
     assert "imports:  " in info.stdout
@@ -280,14 +270,14 @@ def test_import_command(cache: Path) -> None:
     assert json.loads(lookup.stdout)[0]["id"] == "geonames:7000002"
 
 
-def test_import_command_shows_progress_on_stderr(cache: Path) -> None:
+def test_import_command_shows_progress_on_stderr(small_cache: Path) -> None:
     result = _run("gazetteer", "import", str(DUMP))
     assert result.exit_code == 0, result.output
     assert "IQ_mini.txt" in result.stderr  # the progress bar's label
     assert "imported 27 rows" in result.stdout
 
 
-def test_import_boundaries_command(cache: Path) -> None:
+def test_import_boundaries_command(small_cache: Path) -> None:
     result = _run("gazetteer", "import", "--boundaries", str(ADM1), "--level", "1", "--silent")
     assert result.exit_code == 0, result.output
     assert "imported 3 rows as 'iraq_adm1.geojson' (boundaries), 2 merged" in result.stdout
@@ -303,13 +293,15 @@ def test_import_boundaries_command(cache: Path) -> None:
         ((), "give files to import, or --boundaries FILE --level N"),
     ],
 )
-def test_import_command_usage_errors(cache: Path, args: tuple[str, ...], message: str) -> None:
+def test_import_command_usage_errors(
+    small_cache: Path, args: tuple[str, ...], message: str
+) -> None:
     result = _run("gazetteer", "import", *args)
     assert result.exit_code == 2
     assert message in result.output
 
 
-def test_import_command_error_line(cache: Path, tmp_path: Path) -> None:
+def test_import_command_error_line(small_cache: Path, tmp_path: Path) -> None:
     odd = tmp_path / "notes.txt"
     odd.write_text("hello\n", encoding="utf-8")
     result = _run("gazetteer", "import", str(odd))

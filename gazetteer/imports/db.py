@@ -10,7 +10,9 @@ same cache directory. It has the index's ``places`` and ``names`` tables, plus:
   their names, and GeoNames admin1 codes matched to ISO 3166-2 codes;
 - ``hierarchy``: GeoNames' parent links (``hierarchy.txt``);
 - ``shapes``: polygons in WKB (WGS84), of boundaries (with their level) and of users' areas;
-- ``capitals``: short names written in capitals, for the recogniser.
+- ``capitals``: short names written in capitals, for the recogniser;
+- ``event_tables``: of each imported event table (:mod:`gazetteer.imports.events`), its
+  format and the places it added, merged and left out as areas.
 
 A place row with ``merged = 1`` stands for a built-in place of the same ``id``: it adds
 names and maybe a shape to it, and its own columns are used only if the built index no
@@ -33,10 +35,13 @@ from gazetteer._errors import GazetteerNotBuiltError
 from gazetteer.records import Place
 
 __all__ = [
+    "EVENTS_SCHEMA",
+    "EVENT_ID_PREFIX",
     "IMPORTS_FILE",
     "NAMES_INDEX",
     "PLACES_INDEX",
     "SCHEMA",
+    "EventCounts",
     "ImportedData",
     "ImportedHit",
     "Parent",
@@ -45,6 +50,8 @@ __all__ = [
 ]
 
 IMPORTS_FILE = "imports.sqlite"
+#: Ids of places imported from event tables start so: ``event:SOURCE:N``.
+EVENT_ID_PREFIX = "event:"
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -82,6 +89,13 @@ CREATE TABLE shapes (
 CREATE TABLE capitals (name TEXT PRIMARY KEY) WITHOUT ROWID;
 CREATE INDEX places_id ON places(id) WHERE substr(id, 1, 9) != 'geonames:' OR pid < 0;
 CREATE INDEX hierarchy_child ON hierarchy(child);
+"""
+#: Made in every imports database, including those written before event tables were known.
+EVENTS_SCHEMA = """
+CREATE TABLE IF NOT EXISTS event_tables (
+    sid INTEGER PRIMARY KEY, format TEXT NOT NULL, places INTEGER NOT NULL,
+    merged INTEGER NOT NULL, imprecise INTEGER NOT NULL
+);
 """
 #: Dropped during large imports and made again at the end (faster than keeping them up).
 NAMES_INDEX = "CREATE INDEX IF NOT EXISTS names_key ON names(key)"
@@ -135,6 +149,16 @@ class ImportedHit(NamedTuple):
 
 
 @dataclass(frozen=True, slots=True)
+class EventCounts:
+    """What an event table added: its format, places added and merged, rows not points."""
+
+    format: str  # "ACLED", "UCDP GED", "GTD"
+    places: int
+    merged: int
+    imprecise: int
+
+
+@dataclass(frozen=True, slots=True)
 class SourceInfo:
     """One imported file, as ``geomap gazetteer info`` lists it."""
 
@@ -147,6 +171,7 @@ class SourceInfo:
     imported_at: str
     licence: str
     level: int | None = None
+    events: EventCounts | None = None  # of an event table
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,10 +296,20 @@ class ImportedData:
     def sources(self) -> list[SourceInfo]:
         """The imported files, oldest first."""
         rows = self._con.execute(
-            "SELECT name, kind, path, sha256, rows, problems, imported_at, licence, level "
+            "SELECT sid, name, kind, path, sha256, rows, problems, imported_at, licence, level "
             "FROM sources ORDER BY sid"
-        )
-        return [SourceInfo(*row) for row in rows]
+        ).fetchall()
+        events: dict[int, EventCounts] = {}
+        has_events = self._con.execute(
+            "SELECT 1 FROM sqlite_master WHERE name = 'event_tables'"
+        ).fetchone()
+        if has_events:
+            for sid, *counts in self._con.execute("SELECT * FROM event_tables"):
+                events[sid] = EventCounts(*counts)
+        return [
+            SourceInfo(name, kind, path, sha, n, problems, at, licence, level, events.get(sid))
+            for sid, name, kind, path, sha, n, problems, at, licence, level in rows
+        ]
 
     def geometry_wkb(self, place_id: str) -> bytes | None:
         """The stored shape of a place, in WKB, or None."""
@@ -315,6 +350,16 @@ class ImportedData:
                     "licence": s.licence,
                     "path": s.path,
                     "sha256": s.sha256,
+                    **(
+                        {
+                            "format": s.events.format,
+                            "places": s.events.places,
+                            "merged": s.events.merged,
+                            "imprecise": s.events.imprecise,
+                        }
+                        if s.events
+                        else {}
+                    ),
                 }
                 for s in self.sources()
             ],

@@ -177,14 +177,20 @@ class BuiltinContext:
     imported_divisions: dict[str, str]  # ISO 3166-2 code -> id of an imported division
 
     @classmethod
-    def read(cls, builtin: sqlite3.Connection, imports: sqlite3.Connection) -> BuiltinContext:
-        gn_admin1 = {
-            int(pid[9:]): code
-            for pid, code in builtin.execute(
-                "SELECT id, admin1_code FROM places WHERE id LIKE 'geonames:%'"
-            )
-            if pid[9:].isdigit()
-        }
+    def read(
+        cls, builtin: sqlite3.Connection, imports: sqlite3.Connection, *, geonames: bool = True
+    ) -> BuiltinContext:
+        """Read it; without ``geonames`` (no GeoNames file to import) ``gn_admin1`` stays
+        empty, which saves a second reading every built-in GeoNames id."""
+        gn_admin1: dict[int, str] = {}
+        if geonames:
+            gn_admin1 = {
+                int(pid[9:]): code
+                for pid, code in builtin.execute(
+                    "SELECT id, admin1_code FROM places WHERE id LIKE 'geonames:%'"
+                )
+                if pid[9:].isdigit()
+            }
         countries = {
             pid[10:] for (pid,) in builtin.execute("SELECT id FROM places WHERE feature='country'")
         }

@@ -5,8 +5,9 @@
 
 1. tells what the file is (:func:`sniff`): a GeoNames dump, ``admin1CodesASCII.txt``,
    ``admin2Codes.txt``, alternate names, ``hierarchy.txt``, ``countryInfo.txt`` (``.txt``
-   or the ``.zip`` as downloaded), a user's gazetteer (CSV, GeoJSON, GeoPackage), or a
-   boundary file (given with a level);
+   or the ``.zip`` as downloaded), an event table (ACLED, UCDP GED or GTD export, told by
+   its columns; :mod:`gazetteer.imports.events`), a user's gazetteer (CSV, GeoJSON,
+   GeoPackage), or a boundary file (given with a level);
 2. skips it if a file with the same SHA-256 was imported before (re-importing is a no-op),
    and replaces the earlier import of a changed file of the same source name;
 3. streams it into a copy of the imports database, reporting malformed rows by line and
@@ -21,7 +22,6 @@ imports from running at once.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import logging
 import os
 import re
@@ -30,16 +30,17 @@ import sqlite3
 import tempfile
 import time
 import zipfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from gazetteer._errors import GazetteerError, ImportFileError
 from gazetteer.build import index_path
-from gazetteer.files import replace_durably
-from gazetteer.imports.db import IMPORTS_FILE, NAMES_INDEX, PLACES_INDEX, SCHEMA
+from gazetteer.files import exclusive, replace_durably, sha256_of
+from gazetteer.imports.db import EVENTS_SCHEMA, IMPORTS_FILE, NAMES_INDEX, PLACES_INDEX, SCHEMA
 from gazetteer.imports.dump import import_dump
+from gazetteer.imports.events import EVENT_SUFFIXES, event_format, read_header
 from gazetteer.imports.geonames import (
     GEONAMES_LICENCE,
     BuiltinContext,
@@ -77,10 +78,11 @@ KINDS: tuple[str, ...] = (
     "geonames",
     "gazetteer",
     "boundaries",
+    "events",
     "alternate_names",
     "hierarchy",
 )
-GEONAMES_KINDS = frozenset(KINDS) - {"gazetteer", "boundaries"}
+GEONAMES_KINDS = frozenset(KINDS) - {"gazetteer", "boundaries", "events"}
 _VECTOR_SUFFIXES = (".geojson", ".json", ".gpkg", ".shp", ".fgb", ".geojsonl", ".geojsons")
 _NAME_HINTS = (
     ("admin1codes", "admin1_codes"),
@@ -92,6 +94,7 @@ _NAME_HINTS = (
 _BIG_IMPORT = 64 * 1024 * 1024  # bytes: above this the name index is made again at the end
 _PARALLEL_DUMP = 32 * 1024 * 1024  # bytes: dumps above this are parsed in several processes
 _MAX_WORKERS = 4
+_WHOLE_FILES = ("gazetteer", "boundaries", "events")  # read as they are, not from a .zip
 
 #: Makes a progress bar for a file: ``progress(label, total_bytes)`` is a context manager
 #: giving a function that advances it by a number of bytes.
@@ -189,6 +192,14 @@ def sniff(path: str | Path) -> str:
         msg = f"no file at {path}"
         raise ImportFileError(msg)
     suffix = path.suffix.lower()
+    if suffix in EVENT_SUFFIXES and event_format(read_header(path)) is not None:
+        return "events"
+    if suffix == ".xlsx":
+        msg = (
+            f"{path} is not an event table: a spreadsheet is read as an ACLED, UCDP GED or "
+            "GTD export, told by its columns; give a gazetteer as .csv, .geojson or .gpkg"
+        )
+        raise ImportFileError(msg)
     if suffix in _VECTOR_SUFFIXES or suffix == ".csv":
         return "gazetteer"
     if suffix == ".zip" and zipfile.is_zipfile(path):
@@ -210,18 +221,11 @@ def sniff(path: str | Path) -> str:
         msg = (
             f"cannot tell what {path} is; expected a GeoNames dump (19 tab-separated "
             "columns), admin1CodesASCII.txt, admin2Codes.txt, alternateNamesV2.txt, "
-            "hierarchy.txt, countryInfo.txt, or a gazetteer as .csv, .geojson or .gpkg"
+            "hierarchy.txt, countryInfo.txt, an ACLED, UCDP GED or GTD export (.csv or "
+            ".xlsx), or a gazetteer as .csv, .geojson or .gpkg"
         )
         raise ImportFileError(msg)
     return found
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        while chunk := f.read(1 << 20):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _plan(
@@ -243,7 +247,7 @@ def _plan(
         source = p.name
         if options.source:
             source = options.source if len(found) == 1 else f"{options.source}/{p.name}"
-        jobs.append(_Job(p, kind, source, _sha256(p), job_level))
+        jobs.append(_Job(p, kind, source, sha256_of(p), job_level))
     names = [j.source for j in jobs]
     twice = sorted({n for n in names if names.count(n) > 1})
     if twice:
@@ -255,25 +259,9 @@ def _plan(
 # --------------------------------------------------------------------------- writing
 
 
-@contextlib.contextmanager
-def _lock(imports: Path) -> Iterator[None]:
-    imports.parent.mkdir(parents=True, exist_ok=True)
+def _lock(imports: Path) -> AbstractContextManager[None]:
     lock_path = imports.with_name(imports.name + ".lock")
-    with lock_path.open("a") as handle:
-        try:
-            import fcntl
-        except ImportError:  # not POSIX: no lock
-            yield
-            return
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as e:
-            msg = f"another import into {imports} is running; wait for it to finish"
-            raise GazetteerError(msg) from e
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    return exclusive(lock_path, f"another import into {imports} is running; wait for it to finish")
 
 
 def _existing(imports: Path) -> dict[str, str]:
@@ -312,6 +300,11 @@ def _prepare(imports: Path) -> Path:
             con.executescript(SCHEMA + NAMES_INDEX + ";")
         finally:
             con.close()
+    con = sqlite3.connect(tmp)
+    try:  # databases written before event tables were imported lack their table
+        con.executescript(EVENTS_SCHEMA)
+    finally:
+        con.close()
     return tmp
 
 
@@ -327,7 +320,7 @@ def _complete(imports: Path) -> bool:
 
 
 def _forget(con: sqlite3.Connection, sid: int) -> None:
-    for table in ("places", "names", "admin_codes", "hierarchy", "shapes"):
+    for table in ("places", "names", "admin_codes", "hierarchy", "shapes", "event_tables"):
         con.execute(f"DELETE FROM {table} WHERE sid = ?", (sid,))
     con.execute("DELETE FROM sources WHERE sid = ?", (sid,))
     # names other sources gave to the places just removed
@@ -437,7 +430,7 @@ class _Session:
     def _bar(self, job: _Job) -> AbstractContextManager[Callable[[int], None]]:
         if self.progress is None:
             return contextlib.nullcontext(lambda n: None)
-        size = job.path.stat().st_size if job.kind in ("gazetteer", "boundaries") else 0
+        size = job.path.stat().st_size if job.kind in _WHOLE_FILES else 0
         return self.progress(job.source, size or data_size(job.path))
 
     def _dispatch(self, job: _Job, sid: int, problems: Problems) -> tuple[int, int, str, str]:
@@ -460,6 +453,8 @@ class _Session:
                     )  # fmt: skip
                 advance(job.path.stat().st_size)
             return result.rows, result.merged, result.note, result.licence
+        if job.kind == "events":
+            return self._events(job, sid, problems)
         if job.kind == "geonames":
             parallel = Parallel(self.workers(job), self.scratch)
             with self._bar(job) as advance:
@@ -470,6 +465,20 @@ class _Session:
             return rows, merged, "", GEONAMES_LICENCE
         with self._bar(job) as advance, open_lines(job.path, advance) as lines:
             return (*self._geonames(job, lines, sid, problems), GEONAMES_LICENCE)
+
+    def _events(self, job: _Job, sid: int, problems: Problems) -> tuple[int, int, str, str]:
+        from gazetteer.imports.events import import_events
+
+        with self._bar(job) as advance:
+            result = import_events(
+                self.con, job.path, sid=sid, source=job.source, ctx=self.ctx,
+                builtin=self.builtin, problems=problems, advance=advance,
+            )  # fmt: skip
+        self.con.execute(
+            "INSERT INTO event_tables VALUES (?,?,?,?,?)",
+            (sid, result.format.label, result.places, result.merged, result.imprecise),
+        )
+        return result.rows, result.merged, result.note, result.format.licence
 
     def _geonames(
         self, job: _Job, lines: Iterable[str], sid: int, problems: Problems
@@ -581,16 +590,19 @@ def _write(
             con.execute("DELETE FROM meta WHERE key = 'complete'")
             built = builtin.execute("SELECT value FROM meta WHERE key='sources_hash'").fetchone()
             mapped_for = con.execute("SELECT value FROM meta WHERE key='admin1_map_for'").fetchone()
+            geonames = any(j.kind in GEONAMES_KINDS for j in jobs)
             with contextlib.ExitStack() as stack:
                 codes = None
-                if built and mapped_for != built:  # read beside the context
+                if geonames and built and mapped_for != built:  # read beside the context
                     codes = stack.enter_context(installed_admin1_codes_soon())
-                ctx = BuiltinContext.read(builtin, con)
+                ctx = BuiltinContext.read(builtin, con, geonames=geonames)
                 if codes is not None:
                     admin1_map_from_index(con, ctx, codes())
                     con.execute("INSERT OR REPLACE INTO meta VALUES ('admin1_map_for', ?)", built)
                     fill_admin1(con)
-            if _drop_names_index(con, sum(data_size(j.path) for j in jobs)):
+            # event tables add a few names for many bytes, and look names up as they go
+            size = sum(data_size(j.path) for j in jobs if j.kind != "events")
+            if _drop_names_index(con, size):
                 con.execute("DROP INDEX IF EXISTS names_key")
             session = _Session(con, builtin, ctx, options, progress, tmp.parent)
             for job in jobs:

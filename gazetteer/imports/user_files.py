@@ -196,17 +196,21 @@ class _Parents:
         return None
 
     def by_point(self, lat: float, lon: float) -> tuple[str, str] | None:
-        import shapely
-
         if self._index is None:
             rows = self.con.execute(
                 "SELECT s.wkb, p.admin1_code, p.name FROM shapes s JOIN places p "
                 "ON p.pid = s.pid WHERE s.level = 1"
             ).fetchall()
             self._rows = [(code, name) for _, code, name in rows]
-            self._index = shapely.STRtree([shapely.from_wkb(wkb) for wkb, _, _ in rows])
+            self._index = False  # no boundaries imported: no need of shapely
+            if rows:
+                import shapely
+
+                self._index = shapely.STRtree([shapely.from_wkb(wkb) for wkb, _, _ in rows])
         if not self._rows:
             return None
+        import shapely
+
         hits = self._index.query(shapely.Point(lon, lat), predicate="intersects")
         return self._rows[int(hits[0])] if len(hits) else None
 
@@ -233,22 +237,26 @@ class _Sink:
         shape: Any = None,
         level: int | None = None,
         extra: tuple[str, str] = ("", ""),
+        prominence: float | None = None,
     ) -> None:
         """``place`` is (id, name, lat, lon, feature, country, admin1, admin1_code,
-        population); ``extra`` is (admin2, code)."""
-        import shapely
-
+        population); ``extra`` is (admin2, code); ``prominence`` defaults to the feature
+        type's and population's."""
         pid = self.next_pid
         self.next_pid -= 1
         place_id, name, lat, lon, feature, cc, admin1, admin1_code, population = place
         self.con.execute(
             "INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (pid, place_id, name, lat, lon, feature, cc, admin1, admin1_code, population,
-             self.source, feature_prominence(feature, population), int(merged), "", "",
+             self.source,
+             feature_prominence(feature, population) if prominence is None else prominence,
+             int(merged), "", "",
              extra[0], extra[1], self.sid),
         )  # fmt: skip
         self._names(pid, name, names)
         if shape is not None:
+            import shapely
+
             self.con.execute(
                 "INSERT INTO shapes VALUES (?,?,?,?)", (pid, level, shapely.to_wkb(shape), self.sid)
             )

@@ -4,12 +4,21 @@ Library errors become one ``Error: ...`` line and exit status 1; usage errors ex
 ``--verbose`` shows tracebacks and debug logs.
 """
 
-from geomap.cli import evaluate, export, gazetteer, incidents, map, places, run
+from geomap.cli import download, evaluate, export, gazetteer, incidents, map, places, run
 from geomap.cli._base import cli
 
 __all__ = ["cli", "main"]
 
-_COMMANDS = (gazetteer, places, evaluate, export, map, incidents, run)  # registered on import
+_COMMANDS = (
+    gazetteer,
+    download,
+    places,
+    evaluate,
+    export,
+    map,
+    incidents,
+    run,
+)  # registered on import
 
 
 def main() -> None:

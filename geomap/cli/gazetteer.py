@@ -83,16 +83,19 @@ def import_command(  # noqa: PLR0913 (one parameter per command-line option)
 
     PATHS are GeoNames files as downloaded (a country's IQ.zip or allCountries.zip, or
     the .txt inside; admin1CodesASCII.txt, admin2Codes.txt, alternateNamesV2.zip,
-    hierarchy.txt, countryInfo.txt) and gazetteers of your own (.csv with name, lat, lon;
-    .geojson or .gpkg with points or polygons). Imports are kept beside the index and
-    survive its rebuilds; importing a file again is a no-op. Malformed rows are listed on
-    stderr and left out. GeoNames data is CC BY 4.0: maps and exports made with it say so.
+    hierarchy.txt, countryInfo.txt), event tables (ACLED, UCDP GED or GTD exports, .csv
+    or .xlsx: their precisely coded locations become places) and gazetteers of your own
+    (.csv with name, lat, lon; .geojson or .gpkg with points or polygons). Imports are
+    kept beside the index and survive its rebuilds; importing a file again is a no-op.
+    Malformed rows are listed on stderr and left out. GeoNames data is CC BY 4.0: maps
+    and exports made with it say so, as they give the event tables' licence notes.
 
     \b
     Examples:
         geomap gazetteer import IQ.zip SY.zip admin1CodesASCII.txt admin2Codes.txt
         geomap gazetteer import alternatenames/IQ.zip hierarchy.zip
         geomap gazetteer import my_sites.gpkg --source sites --licence "ours, CC BY"
+        geomap gazetteer import acled_iraq_2024.csv ged241.csv
         geomap gazetteer import --boundaries geoBoundaries-IRQ-ADM1.geojson --level 1
     """
     if boundary_files and level is None:
@@ -127,10 +130,14 @@ def imports_info_lines(data: dict[str, Any] | None) -> list[str]:
     for s in data["sources"]:
         left_out = f", {s['problems']:,} left out" if s["problems"] else ""
         licence = s["licence"] or "no licence note (give one with --licence)"
-        lines.append(
-            f"  {s['name']}: {s['kind']}, {s['rows']:,} rows{left_out}, {s['imported_at']}; "
-            f"{licence}"
-        )
+        kind, rows = s["kind"], f"{s['rows']:,} rows"
+        if "format" in s:  # an event table
+            kind = f"events ({s['format']})"
+            rows = (
+                f"{s['rows']:,} rows read, {s['places']:,} places added, "
+                f"{s['merged']:,} merged with known places, {s['imprecise']:,} rows not points"
+            )
+        lines.append(f"  {s['name']}: {kind}, {rows}{left_out}, {s['imported_at']}; {licence}")
     return lines
 
 
