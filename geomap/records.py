@@ -18,8 +18,10 @@ __all__ = [
     "Mention",
 ]
 
-#: "place" is a place name; "demonym" an adjective or demonym ("Iraqi") pointing at a country.
-MENTION_KINDS: tuple[str, ...] = ("place", "demonym")
+#: "place" is a place name; "demonym" an adjective or demonym ("Iraqi") pointing at a country;
+#: "site" a place name inside the name of a site or organisation ("Mosul University"),
+#: resolved to the place it contains.
+MENTION_KINDS: tuple[str, ...] = ("place", "demonym", "site")
 
 
 #: Rules whose placements files label with the family they belong to.

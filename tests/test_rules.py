@@ -363,6 +363,22 @@ def test_strays(mini_gazetteer: Gazetteer) -> None:
     assert ("Haram", "NO-15") in off
 
 
+def test_sites(mini_gazetteer: Gazetteer) -> None:
+    text = "Gunmen stormed Mosul University at dawn."
+    (on,) = _run(mini_gazetteer, text)
+    (off,) = _run(mini_gazetteer, text, without={"sites"})
+    assert on.kind == "site" and on.place is not None and on.place.admin1_code == "IQ-NI"
+    assert off.kind == "place"
+
+
+def test_a_site_is_where_an_incident_happened(mini_gazetteer: Gazetteer) -> None:
+    from geomap import Report, incidents_from_reports
+
+    report = Report(id="r", text="A car bomb exploded outside Mosul University, killing four.")
+    (incident,) = incidents_from_reports([report], gazetteer=mini_gazetteer)
+    assert incident.admin1_code == "IQ-NI" and incident.location == "Mosul"
+
+
 def test_prominence_counts_what_no_other_rule_decided(mini_gazetteer: Gazetteer) -> None:
     counter = PassCounter()
     (baghdad,) = geoparse("They flew to Baghdad.", gazetteer=mini_gazetteer, counter=counter)

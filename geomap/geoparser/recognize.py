@@ -187,6 +187,7 @@ class Span:
     after_unknown: bool = False  # a capitalised word no name starts with comes right before
     lookup: str = ""  # the text to look up when it differs from the surface ("Babel province")
     loose: bool = False  # known only by its loose key: a news spelling ("Dhuluiya")
+    site: str = ""  # the words after it that make it a site's name: "University"
     drop: frozenset[str] = frozenset()  # the recognition rules that find it is not a place
 
 
@@ -290,6 +291,7 @@ class Recognizer:
         self._loose_table = _prefix_table(loose)
         self._capitals = frozenset(capitals)
         self._stop = frozenset(fold(s) for s in _lines("stopnames.txt"))
+        self._sites = frozenset(_lines("site_words.txt"))
         self._actors_by_first_word: dict[str, list[str]] = {}
         for actor in _lines("actors.txt"):
             first = tokenize(actor, [])[0].value
@@ -679,6 +681,7 @@ class Recognizer:
             lookup=lookup if lookup != surface else "",
             drop=frozenset(drop),
             loose=loose,
+            site=self._site_after(tokens, j, text),
         )
 
     @staticmethod
@@ -706,6 +709,24 @@ class Recognizer:
             or (i >= 3 and tokens[i - 1].value == "and" and tokens[i - 3].value in ("St", "Saint"))
         )  # "St. Michael's Hospital", "the church of St. Peter and St. Paul"
         return "saints" if saint else ""
+
+    def _site_after(self, tokens: list[Token], j: int, text: str) -> str:
+        """The words after token ``j`` that make the name a site's ("Mosul University",
+        "Ohio State Journal"), or ""."""
+        words: list[str] = []
+        k = j
+        while (
+            len(words) < 2
+            and k + 1 < len(tokens)
+            and text[tokens[k].end : tokens[k + 1].start] == " "
+        ):
+            k += 1
+            if not tokens[k].capitalised:
+                break
+            words.append(tokens[k].value)
+            if " ".join(words) in self._sites:
+                return " ".join(words)
+        return ""
 
     def _inside_unknown_name(self, tokens: list[Token], i: int, text: str) -> bool:
         """Whether the name at token ``i`` ends a longer name the gazetteer lacks: a

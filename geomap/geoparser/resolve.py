@@ -935,6 +935,13 @@ def _is_country(it: _Item) -> bool:
     return it.candidates[it.best()].feature == "country"
 
 
+def _sites(doc: _Doc) -> int:
+    """A place name inside a site's or an organisation's name ("Mosul University", "the
+    Basra Times") is kept as a mention of kind "site", placed at the place: the site is
+    there, but the name is the site's (``geomap/data/site_words.txt``)."""
+    return sum(1 for it in _live(doc) if it.span.site)
+
+
 def _prominence_rule(doc: _Doc) -> int:
     """Otherwise the lookup's ranking stands: the most prominent, best-matching place."""
     return sum(1 for it in _live(doc) if it.decision == "prominence")
@@ -997,6 +1004,7 @@ RESOLUTION_RULES: tuple[Rule[_Doc], ...] = (
         _unsupported_respellings,
     ),
     _rule("one_country", "a report about one country places no small town abroad", _one_country),
+    _rule("sites", "a place name inside a site's name is a site there", _sites),
     _rule("prominence", "otherwise the most prominent, best-matching place", _prominence_rule),
     _rule("locality", "a given name the gazetteer lacks goes to the locality around it", _locality),
 )
@@ -1007,7 +1015,7 @@ PASSES: dict[str, str] = {r.name: r.description for r in RESOLUTION_RULES}
 # --------------------------------------------------------------------- mentions
 
 
-def _mention(it: _Item, text: str, w: Weights) -> Mention:
+def _mention(it: _Item, text: str, w: Weights, without: Collection[str] = ()) -> Mention:
     order = sorted(range(len(it.candidates)), key=lambda k: -it.scores[k])
     ranked = [it.candidates[k] for k in order]
     scores = [it.scores[k] for k in order]
@@ -1022,6 +1030,7 @@ def _mention(it: _Item, text: str, w: Weights) -> Mention:
         end=it.span.end,
         surface=it.span.surface,
         sentence=it.span.sentence,
+        kind="site" if it.span.site and "sites" not in without else "place",
         place=best,
         score=best.score,
         alternatives=tuple(ranked[1:6]),
@@ -1113,7 +1122,7 @@ def resolve_spans(
         if rule.name not in without:
             rule.apply(doc, counter)
     live = _live(doc)
-    mentions = [_mention(it, text, weights) for it in live]
+    mentions = [_mention(it, text, weights, without) for it in live]
     mentions.extend(_demonym_mention(d, gazetteer) for d in demonyms)
     placed = sorted(((it.span, it.candidates[it.best()]) for it in live), key=lambda p: p[0].start)
     use_locality = "locality" not in without

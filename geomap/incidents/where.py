@@ -207,7 +207,7 @@ def choose_place(
     """
     options: list[tuple[int, int, int, PlaceChoice]] = []
     previous: Mention | None = None
-    places = [(m, m.place) for m in mentions if m.kind == "place" and m.place is not None]
+    places = [(m, m.place) for m in mentions if m.kind in ("place", "site") and m.place is not None]
     for k, (m, place) in enumerate(places):
         score, relation, excluded = _link(m, toks, text)
         if previous is not None and _POSSESSIVE.match(text[previous.end : m.start]):
