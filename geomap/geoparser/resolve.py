@@ -897,7 +897,10 @@ def _one_country(doc: _Doc) -> int:
     """
     w = doc.weights
     items = _live(doc)
-    named = {it.candidates[it.best()].country for it in items if _is_country(it)}
+    naming = [it for it in items if _is_country(it)]
+    named = {it.candidates[it.best()].country for it in naming}
+    # countries a naming mention may also be read in ("Georgia": the US state too)
+    maybe = {c.country for it in naming for c in it.candidates}
     named |= {d.country for d in doc.demonyms if ":" not in d.country}
     if doc.hint:
         named.add(doc.hint.upper())
@@ -913,8 +916,8 @@ def _one_country(doc: _Doc) -> int:
         top = it.candidates[it.best()]
         if top.country == home or top.feature in _SEAS_AND_LANDS or it.span.cue == "given":
             continue
-        if by_country[top.country] - {it.span.key}:
-            continue  # other names of the report lie in that country too
+        if by_country[top.country] - {it.span.key} or top.country in maybe:
+            continue  # other names of the report lie, or may lie, in that country too
         # the country's share of the report, leaving this name's own vote out
         if countries[home] < w.one_country_share * (total - _vote(it, w)):
             continue
