@@ -419,3 +419,17 @@ def test_every_rule_has_a_test_here() -> None:
     source = Path(__file__).read_text(encoding="utf-8")
     untested = [n for n in RULE_NAMES if f"def test_{_TESTED_AS.get(n, n)}(" not in source]
     assert not untested, f"write a test for: {untested}"
+
+
+def test_word_lists_are_data_with_a_purpose() -> None:
+    from importlib import resources
+
+    from geomap.geoparser.words import word_list, word_lists
+
+    text = (resources.files("geomap") / "data" / "geoparser_words.txt").read_text("utf-8")
+    sections = text.split("\n[")[1:]
+    assert len(sections) == len(word_lists()) >= 15
+    for section in sections:  # every list says what it is for
+        assert section.split("\n")[1].startswith("# ")
+    with pytest.raises(KeyError, match="no word list 'nope'.*the lists are"):
+        word_list("nope")

@@ -57,13 +57,14 @@ from gazetteer.normalize import GENERIC_WORDS, fold, loose_key, normalize_name
 from geomap.geoparser.rules import Rule, RuleCounter
 from geomap.geoparser.text import Token, sentence_spans, tokenize
 from geomap.geoparser.weights import DEFAULT_WEIGHTS, Weights
+from geomap.geoparser.words import word_list
 
 __all__ = ["CUE_WORDS", "RECOGNITION_RULES", "Recognizer", "Span", "common_words", "given_names"]
 _JOINERS = frozenset({" ", "-", "'", "’", "‘", "ʿ", "`", "–"})
-_DOTTED = frozenset({"St", "Ste", "Mt", "Ft", "Pt"})  # abbreviations a name goes on after
+_DOTTED = word_list("dotted")  # abbreviations a name goes on after
 # A saint's name that names a church, a school or a hospital, not a town: "the church of
 # St. Peter and St. Paul", "St. Michael's Hospital", "St Edmund's Catholic Primary School".
-_SAINT = frozenset({"st", "saint", "ste", "sainte"})
+_SAINT = word_list("saints")
 _OF_A_CHURCH = re.compile(
     r"\b(?:church|cathedral|basilica|chapel|parish|abbey|monastery|convent|feast|order)"
     r"\s+of\s+(?:the\s+)?$",
@@ -75,23 +76,13 @@ _A_SAINTS_BUILDING = re.compile(
     r"Coptic|Orthodox)\b)"
 )
 # Lowercase words allowed inside a name (not at its start, not at its end).
-_INNER_LOWER = frozenset(
-    "al el ad ar as at az an ash adh ath ed er es ez ul un bin ibn bint abu umm "
-    "de del della di da do dos das du des la le les los las van von der den y e "
-    "of on upon the and sur am im".split()
-)
+_INNER_LOWER = word_list("inner_lower")
 # Articles that may open a name when joined to the next word by a hyphen.
-_LEADING_ARTICLES = frozenset("al el ad ar as at az an ash".split())
-_LEADING_GENERIC = frozenset({"camp", "base", "province"})
+_LEADING_ARTICLES = word_list("leading_articles")
+_LEADING_GENERIC = word_list("leading_generic")
 _GENERIC_TOKENS = frozenset(w for phrase in GENERIC_WORDS for w in phrase.split())
-_DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those"})
-_TITLES = frozenset(
-    "mr mrs ms dr sir col gen lt sgt capt maj cmdr adm gov sen rep rev fr president minister "
-    "premier governor senator general colonel captain sergeant commander spokesman "
-    "spokeswoman spokesperson mayor sheikh imam ayatollah king queen prince judge pastor "
-    "mla mp ceo director chairman chairwoman coach officer detective constable const det cpl "
-    "insp supt trooper".split()
-)
+_DETERMINERS = word_list("determiners")
+_TITLES = word_list("titles")
 _TITLE_GAPS = frozenset({" ", ". ", ".-", "-"})  # "Gen. Votel", "Det.-Sgt. Graham Gibson"
 # A lone given name that is a person by what surrounds it: a relative ("his wife, Annie",
 # "the son of Riley"), an age in apposition ("Dora, 62,").
@@ -106,31 +97,20 @@ _A_LANGUAGE_VERB = re.compile(
     r"translated\s+(?:from|into)|fluent\s+in)\s+$",
     re.IGNORECASE,
 )
-_FUNCTION_WORDS = frozenset(
-    "and or to as with for from in on at but by of than then when while who which".split()
-)
+_FUNCTION_WORDS = word_list("function_words")
 _AGE_AFTER = re.compile(r",\s+\d{1,3}\s*(?:,|\)|\bof\b|$)")
 
 # Words that follow a given name in a place's name, not a surname: "Victoria Park".
-_STREET_WORDS = frozenset("Street Road Avenue Lane Boulevard Drive Terrace Crescent".split())
+_STREET_WORDS = word_list("street_words")
 # ... and their abbreviations, with a period and no name after it ("Wooster St., stood"
 # is a street; "Wooster St. Louis" is not read so).
 _STREET_ABBREVIATIONS = re.compile(r"(?:St|Rd|Ave|Blvd|Hwy)\.(?!\s+[A-Z])")
-_PLACE_WORDS = frozenset(
-    "park parks valley street road avenue boulevard river lake lakes falls spring springs "
-    "city county island islands bay harbour harbor hill hills mountain mountains mount beach "
-    "square bridge creek forest heights garden gardens station airport port point village "
-    "town centre center district region coast sea ocean gulf canyon desert plain plains "
-    "ridge rock peak junction crossing dam field fields base camp bridge state states".split()
-)
+_PLACE_WORDS = word_list("place_words")
 
-_DIRECTIONS = frozenset(
-    "western eastern northern southern central northwestern northeastern southwestern "
-    "southeastern north south east west".split()
-)
+_DIRECTIONS = word_list("directions")
 # A name made only of these, right before another name, describes that name: "Far North
 # Queensland", "South East Asian", "the south West Coast", "Calgary-North West MLA".
-_MODIFIER_WORDS = _DIRECTIONS | {"far", "upper", "lower", "northeast", "northwest"}
+_MODIFIER_WORDS = word_list("modifier_words")
 # A plural generic word after a name, or after a list of names, says what each one is:
 # "Jefferson and Madison counties" are Jefferson County and Madison County.
 _PLURAL_GENERIC = {
@@ -146,24 +126,16 @@ _PLURAL_AFTER = re.compile(  # a list of at most twelve more names, so hostile t
 )
 # Generic words for a division or a town: with only common words after them they name a
 # body, not a place ("City Council", "District Court", "Town Hall").
-_ADMIN_WORDS = frozenset(
-    "city county district town state province region village borough township parish "
-    "municipality governorate".split()
-)
+_ADMIN_WORDS = word_list("admin_words")
 # Unions the walk tests word by word, made once.
 _INNER_OR_GENERIC = _INNER_LOWER | _GENERIC_TOKENS
 _LOWER_STARTS = _LEADING_ARTICLES | _DIRECTIONS  # lowercase words a span may start at
 # Generic words that often open another name: "U.S. District Judge", "Kansas City Chiefs".
-_OPENS_NAMES = frozenset({"district", "city", "base", "camp", "region"})
+_OPENS_NAMES = word_list("opens_names")
 
 #: Words right before a span that make it a place: "in Hit", "near Balad", "north of Baghdad",
 #: "shelled Sirwah district".
-CUE_WORDS = frozenset(
-    "in near at into from outside across around toward towards to via through inside "
-    "province governorate city town village district region of "
-    # verbs of attack whose object is where it happened: "shelled Sirwah district"
-    "struck shelled bombed stormed raided targeted attacked hit besieged".split()
-)
+CUE_WORDS = word_list("cue_words")
 
 
 @dataclass(frozen=True, slots=True)

@@ -53,6 +53,7 @@ from geomap.geoparser.recognize import Span, common_words
 from geomap.geoparser.rules import Rule, RuleCounter
 from geomap.geoparser.unlisted import in_locality, in_parent
 from geomap.geoparser.weights import DEFAULT_WEIGHTS, Weights
+from geomap.geoparser.words import word_list
 from geomap.records import Decision, Mention
 
 __all__ = ["PASSES", "RESOLUTION_RULES", "PassCounter", "resolve_spans"]
@@ -79,12 +80,12 @@ _PART_OF_GAP = re.compile(
     re.IGNORECASE,
 )
 # ... or whose own name ends in such a word: "the Old City of Mosul".
-_PART_HEADS = frozenset({"city", "quarter", "district", "neighbourhood", "neighborhood", "market"})
+_PART_HEADS = word_list("part_heads")
 _OF_GAP = re.compile(r"^\s+of\s+(?:the\s+)?$")
 # A parent in the possessive before its child: "Iraq's Fallujah", "Syria's Idlib province".
 _POSSESSIVE_GAP = re.compile(r"^['’]s\s+$")
 # A settlement word after a country's name makes the name a modifier: "an Iraq town".
-_SETTLEMENT_WORDS = frozenset({"town", "city", "village", "district", "province", "region"})
+_SETTLEMENT_WORDS = word_list("settlement_words")
 # Words right after a name that make it a division: "New York Gov.", "Kentucky State Police",
 # "the Quebec government", "Quebec Health Minister".
 _DIVISION_TITLE = re.compile(
@@ -195,12 +196,7 @@ def _a_common_word(span: Span) -> bool:
 
 # Words around a place's name in the name of something in or part of it: "North London",
 # "Greater Toronto Area", "Vancouver Art Gallery".
-_AROUND_A_PLACE = frozenset(
-    """north south east west northern southern eastern western central upper lower
-    greater inner outer downtown metro metropolitan rural suburban the of area region
-    district art gallery museum university college hospital stadium airport international
-    station square street road bridge harbour harbor port centre center city""".split()
-)
+_AROUND_A_PLACE = word_list("around_a_place")
 
 
 # --------------------------------------------------------------------- filters and reweights

@@ -22,18 +22,12 @@ from dataclasses import replace
 from gazetteer import Candidate
 from geomap.geoparser.recognize import Span
 from geomap.geoparser.text import sentence_spans
+from geomap.geoparser.words import word_list
 
 __all__ = ["FACILITY_WORDS", "in_locality", "in_parent"]
 
 #: Words that make a name a building, site or street: such a name lies inside a town.
-FACILITY_WORDS = frozenset(
-    """hospital clinic infirmary church cathedral chapel mosque temple synagogue shrine
-    monastery university college school academy institute stadium stade arena museum
-    gallery library theatre theater park garden gardens street avenue road boulevard square
-    crescent lane terrace plaza bridge station market bazaar mall hotel prison jail embassy
-    consulate palace tower centre center hall building courthouse memorial cemetery zoo port
-    harbour harbor pier terminal campus barracks""".split()
-)
+FACILITY_WORDS = word_list("facility_words")
 _WORD = re.compile(r"[A-Za-z]+")
 _OF = re.compile(r"^\s+of\s+(?:the\s+)?$")  # "the Coptic Orthodox Church of Alexandria"
 _NOT_A_LOCALITY = ("continent", "country", "region", "admin1")
