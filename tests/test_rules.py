@@ -431,5 +431,5 @@ def test_word_lists_are_data_with_a_purpose() -> None:
     assert len(sections) == len(word_lists()) >= 15
     for section in sections:  # every list says what it is for
         assert section.split("\n")[1].startswith("# ")
-    with pytest.raises(KeyError, match="no word list 'nope'.*the lists are"):
+    with pytest.raises(KeyError, match=r"no word list 'nope'.*the lists are"):
         word_list("nope")
