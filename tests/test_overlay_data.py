@@ -400,7 +400,7 @@ def test_districts_do_not_take_a_towns_bare_name() -> None:
 
 
 def _resolved(gazetteer: Gazetteer, text: str) -> dict[str, tuple[str, float, float]]:
-    from geomap.geoparse import geoparse
+    from geomap.geoparser.parse import geoparse
 
     return {
         m.surface: (m.place.id, m.place.lat, m.place.lon)

@@ -137,8 +137,8 @@ def test_a_town_with_its_governorate_is_the_town(gazetteer: Gazetteer) -> None:
 def test_a_part_of_a_city_is_the_city_never_a_namesake(
     gazetteer: Gazetteer, text: str, city: tuple[float, float]
 ) -> None:
-    i = _one(gazetteer, text)
-    assert _km(_at(i), city) < 15 and i.geo_precision == 1
+    i = _one(gazetteer, text)  # the quarter where the overlay lists it, else the city
+    assert _km(_at(i), city) < 15 and i.geo_precision <= 2
 
 
 # ---------------------------------------------------------- 5. reference points
