@@ -40,6 +40,7 @@ from gazetteer import Gazetteer
 from geomap._atomic import atomic_output
 from geomap._errors import GeomapError
 from geomap.geoparser.parse import default_gazetteer, geoparse
+from geomap.incidents.dates import dayfirst_for_language
 from geomap.incidents.extract import extract_incidents
 from geomap.incidents.geocode import assign_divisions, division_tallies, geocode_incidents
 from geomap.incidents.merge import merge_incidents
@@ -88,6 +89,7 @@ class RunSummary:
     incidents_country_level: int  # placed at country level only: kept, not drawn
     unresolved_places: tuple[tuple[str, int], ...]  # (name, count), most frequent first
     skipped: tuple[tuple[str, int, str], ...] = field(default_factory=tuple)  # file, line, why
+    reports_without_published: int = 0  # reports with no published date, none given for the run
 
     @property
     def incidents_not_mappable(self) -> int:
@@ -108,6 +110,7 @@ class RunSummary:
             "incidents_not_mappable": self.incidents_not_mappable,
             "unresolved_places": dict(self.unresolved_places),
             "skipped": [{"path": p, "line": n, "reason": r} for p, n, r in self.skipped],
+            "reports_without_published": self.reports_without_published,
         }
 
 
@@ -226,6 +229,7 @@ def incidents_with_summary(
     published: date | datetime | None = None,
     country_hint: str | None = None,
     merge: bool = True,
+    dayfirst: bool | None = None,
 ) -> IncidentRun:
     """The incidents of reports and incident tables, with a summary of the run.
 
@@ -244,6 +248,14 @@ def incidents_with_summary(
         Merge the rows extracted from text that tell of one incident (see
         :func:`geomap.incidents.merge.same_incident`). Table rows are never merged: they were coded
         by someone who already did.
+    dayfirst
+        Read numeric dates ("05/12/2019") day first (True) or month first (False); by
+        default by each report's language: month first for US English and reports that give
+        no language, day first for others.
+
+    A run in which reports have no published date (and none is given) says so once, as a
+    warning and in the summary: dates relative to it ("on Tuesday", "last month") cannot be
+    placed in time, and events without a date phrase get none.
     """
     texts, rows, skipped = _split(reports)
     gaz = gazetteer or default_gazetteer()
@@ -251,6 +263,15 @@ def incidents_with_summary(
     silent: list[str] = []
     unresolved: Counter[str] = Counter()
     all_mentions: list[tuple[str, Mention]] = []
+    undated = 0 if published is not None else sum(1 for r in texts if r.published is None)
+    if undated:
+        logger.warning(
+            "%d of %d reports have no published date: dates relative to it ('on Tuesday', "
+            "'last month') stay unresolved and events without a date get none; give one with "
+            "--published YYYY-MM-DD (or 'published:' in a report's front matter)",
+            undated,
+            len(texts),
+        )
     for report in texts:
         mentions = geoparse(report.text, gazetteer=gaz, country_hint=country_hint)
         all_mentions.extend((report.id, m) for m in mentions)
@@ -262,6 +283,7 @@ def incidents_with_summary(
             source=report.source,
             url=report.url,
             text_offset=report.text_offset,
+            dayfirst=dayfirst_for_language(report.language) if dayfirst is None else dayfirst,
         )
         if not extraction.incidents:
             silent.append(report.id)
@@ -286,6 +308,7 @@ def incidents_with_summary(
         ),
         unresolved_places=tuple(sorted(unresolved.items(), key=lambda kv: (-kv[1], kv[0]))),
         skipped=tuple(skipped),
+        reports_without_published=undated,
     )
     return IncidentRun(incidents, summary, all_mentions)
 
@@ -297,6 +320,7 @@ def incidents_from_reports(
     published: date | datetime | None = None,
     country_hint: str | None = None,
     merge: bool = True,
+    dayfirst: bool | None = None,
 ) -> list[Incident]:
     """The incidents of reports and incident tables (see :func:`incidents_with_summary`)."""
     return incidents_with_summary(
@@ -305,6 +329,7 @@ def incidents_from_reports(
         published=published,
         country_hint=country_hint,
         merge=merge,
+        dayfirst=dayfirst,
     ).incidents
 
 
@@ -320,6 +345,7 @@ def run(  # noqa: PLR0913 (one keyword per option of `geomap run`)
     formats: Iterable[str] = DEFAULT_FORMATS,
     strict: bool = False,
     progress: Callable[[str], None] | None = None,
+    dayfirst: bool | None = None,
 ) -> RunOutput:
     """Run the whole job on reports and incident tables; write everything to ``out_dir``.
 
@@ -345,6 +371,9 @@ def run(  # noqa: PLR0913 (one keyword per option of `geomap run`)
         Stop at the first bad input, before writing anything.
     progress
         Called with the name of each stage as it starts.
+    dayfirst
+        Read numeric dates day first (True) or month first (False); by default by each
+        report's language (see :func:`geomap.incidents_with_summary`).
 
     Raises
     ------
@@ -367,7 +396,7 @@ def run(  # noqa: PLR0913 (one keyword per option of `geomap run`)
     try:
         with _stage(out, "extract", progress):
             found = incidents_with_summary(
-                read, gazetteer=gaz, published=published, country_hint=country
+                read, gazetteer=gaz, published=published, country_hint=country, dayfirst=dayfirst
             )
         with _stage(out, "frame", progress):
             gdf = to_geodataframe(found.incidents)

@@ -248,3 +248,59 @@ def test_tolls_of_several_events_are_marked_aggregate(text: str, events: int) ->
 def test_one_event_is_not_aggregate() -> None:
     assert not _one("A car bomb killed 19 people.").aggregate
     assert not _one("Three rockets killed two soldiers.").aggregate  # weapons, one event
+
+
+# --------------------------------------------------------------------------- dates
+
+
+def test_numeric_dates_follow_the_order_asked_for() -> None:
+    text = "05/12/2019: a roadside bomb hit a patrol."
+    month_first = extract_incidents(text, [], published=None).incidents[0]
+    day_first = extract_incidents(text, [], published=None, dayfirst=True).incidents[0]
+    assert (month_first.event_date, month_first.time_precision) == (date(2019, 5, 12), 1)
+    assert day_first.event_date == date(2019, 12, 5)
+
+
+def test_an_undated_row_claims_no_day() -> None:
+    incident = _one("A roadside bomb hit a patrol on Tuesday.")
+    assert incident.event_date is not None  # published: that Tuesday
+    undated = extract_incidents("A roadside bomb hit a patrol on Tuesday.", []).incidents[0]
+    assert undated.event_date is None
+    assert undated.time_precision == 3
+    assert "no published date" in undated.date_note
+
+
+@pytest.mark.slow
+def test_reports_without_a_published_date_are_said_once(
+    gazetteer: object, caplog: pytest.LogCaptureFixture
+) -> None:
+    from geomap import Report, incidents_with_summary
+
+    reports = [
+        Report(id=f"r{k}", text="A roadside bomb hit a patrol in Kirkuk on Tuesday.")
+        for k in range(3)
+    ]
+    with caplog.at_level("WARNING", logger="geomap.incidents"):
+        run = incidents_with_summary(reports, gazetteer=gazetteer)  # type: ignore[arg-type]
+    warned = [r for r in caplog.records if "published date" in r.getMessage()]
+    assert len(warned) == 1
+    assert "3 of 3 reports" in warned[0].getMessage()
+    assert "--published" in warned[0].getMessage()
+    assert run.summary.reports_without_published == 3
+    caplog.clear()
+    given = incidents_with_summary(reports, gazetteer=gazetteer, published=PUBLISHED)  # type: ignore[arg-type]
+    assert not [r for r in caplog.records if "published date" in r.getMessage()]
+    assert given.summary.reports_without_published == 0
+
+
+@pytest.mark.slow
+def test_a_report_in_another_language_reads_numeric_dates_day_first(gazetteer: object) -> None:
+    from geomap import Report, incidents_from_reports
+
+    text = "05/12/2019: a roadside bomb hit a patrol in Kirkuk."
+    english = Report(id="en", text=text, language="en")
+    french = Report(id="fr", text=text, language="fr")
+    found = incidents_from_reports([english, french], gazetteer=gazetteer, merge=False)  # type: ignore[arg-type]
+    assert [i.event_date for i in found] == [date(2019, 5, 12), date(2019, 12, 5)]
+    forced = incidents_from_reports([english], gazetteer=gazetteer, dayfirst=True)  # type: ignore[arg-type]
+    assert forced[0].event_date == date(2019, 12, 5)

@@ -55,6 +55,13 @@ _PUBLISHED_OPTION = click.option(
     type=click.DateTime(formats=["%Y-%m-%d"]),
     help="Published date (YYYY-MM-DD) of reports that give none; relative dates count from it.",
 )
+_DAYFIRST_OPTION = click.option(
+    "--dayfirst/--monthfirst",
+    default=None,
+    help="Read numeric dates (05/12/2019) day first or month first. Default: month first for "
+    "reports in US English or with no language, day first for others; a date impossible in "
+    "one order is read in the other.",
+)
 _TILES_OPTION = click.option(
     "--tiles",
     multiple=True,

@@ -11,6 +11,7 @@ import click
 
 from geomap.cli._base import (
     _CONTEXT,
+    _DAYFIRST_OPTION,
     _FOCUS_OPTION,
     _Group,
     cli,
@@ -215,6 +216,7 @@ def _precisions(value: str | None) -> tuple[int, ...] | None:
     "town or site within 25 km of the coded point).",
 )
 @_FOCUS_OPTION
+@_DAYFIRST_OPTION
 def eval_incidents(  # noqa: PLR0913 (one parameter per command-line option)
     table: Path,
     sample: int | None,
@@ -225,6 +227,7 @@ def eval_incidents(  # noqa: PLR0913 (one parameter per command-line option)
     where_prec: str | None,
     names_place: bool,
     country: str | None,
+    dayfirst: bool | None,
 ) -> None:
     """Score incidents against coded events: place, date, toll and type per row.
 
@@ -259,7 +262,7 @@ def eval_incidents(  # noqa: PLR0913 (one parameter per command-line option)
         filters.append(f"sample of {len(events):,} (seed {seed})")
     result = ev.evaluate_incidents(
         events,
-        ev.run_pipeline(gaz, country_hint=country),
+        ev.run_pipeline(gaz, country_hint=country, dayfirst=dayfirst),
         table=str(table),
         layout=loaded.layout,
         filters=filters,

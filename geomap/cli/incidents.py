@@ -12,6 +12,7 @@ import click
 
 from geomap.cli._base import (
     _CONTEXT,
+    _DAYFIRST_OPTION,
     _FOCUS_OPTION,
     _PUBLISHED_OPTION,
     cli,
@@ -41,6 +42,7 @@ __all__ = ["incidents_command"]
     help="How a table that is not ACLED's names its columns: date=Date,location=Town,...",
 )
 @_PUBLISHED_OPTION
+@_DAYFIRST_OPTION
 @_FOCUS_OPTION
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File.")
 def incidents_command(
@@ -48,6 +50,7 @@ def incidents_command(
     fmt: str,
     columns: str | None,
     published: Any,
+    dayfirst: bool | None,
     country: str | None,
     output: Path | None,
 ) -> None:
@@ -71,7 +74,10 @@ def incidents_command(
 
     result = read_reports(paths, columns=columns)
     run = incidents_with_summary(
-        result, published=published.date() if published else None, country_hint=country
+        result,
+        published=published.date() if published else None,
+        country_hint=country,
+        dayfirst=dayfirst,
     )
     lines: list[str] = []
     if fmt == "jsonl":

@@ -11,6 +11,7 @@ import click
 
 from geomap.cli._base import (
     _CONTEXT,
+    _DAYFIRST_OPTION,
     _FOCUS_OPTION,
     _PLACES_OPTION,
     _PUBLISHED_OPTION,
@@ -41,6 +42,7 @@ _RUN_STAGES = ("read", "gazetteer", "extract", "frame", "write", "map")
     help="The folder to write to.",
 )
 @_PUBLISHED_OPTION
+@_DAYFIRST_OPTION
 @_FOCUS_OPTION
 @_PLACES_OPTION
 @click.option(
@@ -64,6 +66,7 @@ def run_command(  # noqa: PLR0913 (one parameter per command-line option)
     paths: tuple[Path, ...],
     out_dir: Path,
     published: Any,
+    dayfirst: bool | None,
     country: str | None,
     places_files: tuple[Path, ...],
     boundaries: Path | None,
@@ -106,6 +109,7 @@ def run_command(  # noqa: PLR0913 (one parameter per command-line option)
             formats=formats.split(","),
             strict=strict,
             progress=lambda stage: bar.update(1),
+            dayfirst=dayfirst,
         )
     summary = out.summary
     if summary is None:  # unreachable: run always sets it

@@ -709,7 +709,10 @@ def evaluate_incidents(
 
 
 def run_pipeline(
-    gazetteer: Gazetteer | None = None, *, country_hint: str | None = None
+    gazetteer: Gazetteer | None = None,
+    *,
+    country_hint: str | None = None,
+    dayfirst: bool | None = None,
 ) -> Callable[[Report], list[Incident]]:
     """The pipeline as ``geomap run`` runs it, on one report at a time.
 
@@ -722,7 +725,9 @@ def run_pipeline(
     gaz = gazetteer or default_gazetteer()
 
     def run(report: Report) -> list[Incident]:
-        return incidents_from_reports([report], gazetteer=gaz, country_hint=country_hint)
+        return incidents_from_reports(
+            [report], gazetteer=gaz, country_hint=country_hint, dayfirst=dayfirst
+        )
 
     return run
 

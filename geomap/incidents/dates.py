@@ -1,18 +1,29 @@
 """Date phrases of a report: found here, parsed by dateparser, resolved against an anchor.
 
-Three kinds of phrase, found by one pattern each (month and weekday names come from
-:mod:`calendar`):
+Four kinds of phrase, found by one pattern each (month and weekday names come from
+:mod:`calendar`, with "Sept"):
 
-- ``absolute``: "March 11, 2020", "11 March 2020", "2020-03-11", "in March 2020";
+- ``absolute``: "March 11, 2020", "11 March 2020", "Sept 9, 2019", "in March 2020";
+- ``numeric``: "05/12/2019", "05.12.2019", "05-12-2019", "09 06 2019", "2019-06-09",
+  "2019/06/09". Year first is always year-month-day. Otherwise the order is month first
+  ("05/12/2019" is May 12) unless the caller says day first (5 December: ``--dayfirst``, or a
+  report whose language is not US English); a reading impossible in that order ("13/05/2019"
+  month first) is read in the other, and one impossible in both is left unresolved, saying
+  why;
 - ``deictic``: relative to the published date: "on July 30", "on Tuesday", "early hours of
   Monday", "yesterday", "last month", "earlier this month", "in late July";
 - ``narrative``: relative to the event told before: "less than a week later", "hours
   later", "the next day", "within hours after the statement".
 
-dateparser reads every phrase (and the offsets of narrative ones, as "in 1 week" from the
-anchor); nothing here parses a date by hand. A phrase that needs an anchor the report does
-not give (no published date, or an earlier event without a date) stays unresolved, and
-``DateGuess.note`` says why.
+dateparser reads every phrase but the numeric ones (and the offsets of narrative ones, as
+"in 1 week" from the anchor); numeric dates are read here, in the documented order, because
+their order is a choice dateparser would make silently.
+
+A phrase that needs an anchor the report does not give (no published date, or an earlier
+event without a date) stays unresolved, and ``DateGuess.note`` says why.
+
+Every pattern starts at a word boundary, so finding phrases takes time linear in the text, a
+1 MB token included: a long token is tried once, from its start, not from every character.
 """
 
 from __future__ import annotations
@@ -24,10 +35,19 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-__all__ = ["DateGuess", "DatePhrase", "find_date_phrases", "resolve_date_phrase", "window"]
+__all__ = [
+    "DateGuess",
+    "DatePhrase",
+    "dayfirst_for_language",
+    "find_date_phrases",
+    "resolve_date_phrase",
+    "window",
+]
 
 _MONTHS = "|".join(
-    [m for m in calendar.month_name if m] + [m for m in calendar.month_abbr if m and m != "May"]
+    [m for m in calendar.month_name if m]
+    + ["Sept"]  # before "Sep": the longer spelling first
+    + [m for m in calendar.month_abbr if m and m != "May"]
 )
 _DAYS = "|".join(d for d in calendar.day_name)
 _PART = r"(?:\s+(?:morning|afternoon|evening|night))"
@@ -35,9 +55,16 @@ _EDGE = r"(?:(?:early|late|mid|mid-)\s*)"
 _ABSOLUTE = (
     rf"(?:(?:on\s+)?(?:(?:{_DAYS}),?\s+)?(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
     rf"|(?:on\s+)?\d{{1,2}}\s+(?:{_MONTHS})\.?,?\s+\d{{4}}"
-    rf"|(?:in\s+)?{_EDGE}?(?:{_MONTHS})\s+\d{{4}}"
-    rf"|\b\d{{4}}-\d{{2}}-\d{{2}})"
+    rf"|(?:in\s+)?{_EDGE}?(?:{_MONTHS})\s+\d{{4}})"
 )
+# Numeric dates: year first with "-" or "/", else day and month (in either order) with one
+# separator used twice, or two digits each separated by single spaces ("09 06 2019").
+_NUMERIC = (
+    r"(?:\d{4}-\d{1,2}-\d{1,2}|\d{4}/\d{1,2}/\d{1,2}"
+    r"|\d{1,2}/\d{1,2}/\d{4}|\d{1,2}\.\d{1,2}\.\d{4}|\d{1,2}-\d{1,2}-\d{4}|\d{2} \d{2} \d{4})"
+    r"(?![\d/.-]\d)(?!\d)"
+)
+_NUMERIC_PARTS = re.compile(r"(\d+)[-/. ](\d+)[-/. ](\d+)")
 _DEICTIC = (
     rf"(?:(?:on\s+)?(?:(?:{_DAYS}),?\s+)?(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b"
     rf"|(?:(?:in\s+the\s+|in\s+)?early\s+hours\s+of\s+|early\s+on\s+|late\s+on\s+|on\s+)?"
@@ -54,8 +81,10 @@ _NARRATIVE = (
     r"|hours\s+later|days\s+later|later\s+that\s+day|the\s+(?:next|following)\s+day"
     r"|the\s+same\s+day|within\s+(?:hours|days|minutes)\s+(?:after|of)\s+[^,.;]{3,60})"
 )
+# "\b" first: a match starts only where a word does, so a long token is tried once.
 _PATTERN = re.compile(
-    rf"(?P<absolute>{_ABSOLUTE})|(?P<narrative>{_NARRATIVE})|(?P<deictic>{_DEICTIC})",
+    rf"\b(?:(?P<numeric>{_NUMERIC})|(?P<absolute>{_ABSOLUTE})|(?P<narrative>{_NARRATIVE})"
+    rf"|(?P<deictic>{_DEICTIC}))",
     re.IGNORECASE,
 )
 _CAPITALISED_ONLY = re.compile(rf"(?:{_MONTHS}|{_DAYS})\b", re.IGNORECASE)
@@ -75,7 +104,7 @@ class DatePhrase:
     start: int
     end: int
     text: str
-    kind: str  # "absolute", "deictic" or "narrative"
+    kind: str  # "numeric", "absolute", "deictic" or "narrative"
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +128,11 @@ def find_date_phrases(text: str) -> list[DatePhrase]:
         kind = m.lastgroup or "deictic"
         phrase = m.group()
         bare = re.sub(r"^(?:on|in|early|late|mid-?)\s*", "", phrase, flags=re.IGNORECASE)
-        if kind != "narrative" and _CAPITALISED_ONLY.match(bare) and not bare[:1].isupper():
+        if (
+            kind in ("absolute", "deictic")
+            and _CAPITALISED_ONLY.match(bare)
+            and not bare[:1].isupper()
+        ):
             continue  # "may", "march", "sun" in lowercase are not dates
         found.append(DatePhrase(m.start(), m.end(), phrase, kind))
     return found
@@ -200,8 +233,45 @@ def _narrative(phrase: DatePhrase, anchor: DateGuess | None, published: date | N
     return DateGuess(end, max(precision, anchor.precision), text)
 
 
+def dayfirst_for_language(language: str) -> bool:
+    """Whether numeric dates of a report in this language put the day first: all but US
+    English (and reports that give no language, read as English) do.
+
+    >>> dayfirst_for_language(""), dayfirst_for_language("en-US"), dayfirst_for_language("fr")
+    (False, False, True)
+    """
+    return language.strip().lower().replace("_", "-") not in ("", "en", "en-us")
+
+
+def _numeric(phrase: DatePhrase, *, dayfirst: bool) -> DateGuess:
+    """A numeric date in the documented order, or the other when that one is impossible."""
+    m = _NUMERIC_PARTS.fullmatch(phrase.text)
+    if m is None:  # unreachable for phrases the pattern found
+        return DateGuess(None, 1, phrase.text, f"cannot read {phrase.text!r}")
+    a, b, c = m.groups()
+    readings: list[tuple[tuple[int, int, int], str]]
+    if len(a) == 4:
+        readings = [((int(a), int(b), int(c)), "")]
+    else:
+        day_first = ((int(c), int(b), int(a)), "day first")
+        month_first = ((int(c), int(a), int(b)), "month first")
+        readings = [day_first, month_first] if dayfirst else [month_first, day_first]
+    for k, ((year, month, day), order) in enumerate(readings):
+        try:
+            found = date(year, month, day)
+        except ValueError:
+            continue
+        note = f"read {order}: the other order is not a date" if k else ""
+        return DateGuess(found, 1, phrase.text, note)
+    return DateGuess(None, 1, phrase.text, f"{phrase.text!r} is not a date in either order")
+
+
 def resolve_date_phrase(
-    phrase: DatePhrase, *, published: date | datetime | None, anchor: DateGuess | None = None
+    phrase: DatePhrase,
+    *,
+    published: date | datetime | None,
+    anchor: DateGuess | None = None,
+    dayfirst: bool = False,
 ) -> DateGuess:
     """Resolve a phrase to a day and a precision.
 
@@ -213,7 +283,11 @@ def resolve_date_phrase(
         When the report was published: the base of deictic phrases.
     anchor
         The date of the event told before: the base of narrative phrases.
+    dayfirst
+        Read numeric dates day first ("05/12/2019" is 5 December); by default month first.
     """
+    if phrase.kind == "numeric":
+        return _numeric(phrase, dayfirst=dayfirst)
     if phrase.kind == "absolute":
         day, period = _parse(_core(phrase.text), None, "past")
         if day is None:

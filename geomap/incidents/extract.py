@@ -210,6 +210,7 @@ class _Context:
     phrases: list[DatePhrase]
     published: date | datetime | None
     paragraphs: list[int]
+    dayfirst: bool = False
     drafts: list[_Draft] = field(default_factory=list)
     last_date: dict[int, DateGuess] = field(default_factory=dict)  # by paragraph
 
@@ -330,7 +331,9 @@ def _draft(
     d.events = _cues.events_count(toks, index, trig)
     phrase = _date_for(ctx.phrases, span[0], span[1], trigger_at)
     if phrase is not None:
-        d.date = resolve_date_phrase(phrase, published=ctx.published, anchor=ctx.anchor())
+        d.date = resolve_date_phrase(
+            phrase, published=ctx.published, anchor=ctx.anchor(), dayfirst=ctx.dayfirst
+        )
         d.date_own = True
         ctx.last_date[para] = d.date  # later sentences of the paragraph share it
     elif para in ctx.last_date:
@@ -506,6 +509,8 @@ def _incident(d: _Draft, report: _ReportInfo, text: str) -> Incident:
         pub = report.published
         day = (pub.date() if isinstance(pub, datetime) else pub) - timedelta(days=6)
         precision, note = 2, "no date in the text: the week to the published date"
+    if day is None:  # no day claimed: the coarsest precision, not a day's
+        precision = 3
     label = d.trigger.label
     if d.trigger.family == "attack" and "convoy" in d.actor2.lower():
         label = "convoy attack"
@@ -570,6 +575,7 @@ def extract_incidents(
     source: str = "",
     url: str = "",
     text_offset: int = 0,
+    dayfirst: bool = False,
 ) -> Extraction:
     """The incidents a report's text tells of, one per event, in text order.
 
@@ -586,13 +592,17 @@ def extract_incidents(
         it such dates stay unresolved and ``date_note`` says why.
     text_offset
         Where ``text`` starts in its file (after front matter): added to quote offsets.
+    dayfirst
+        Read numeric dates day first ("05/12/2019" is 5 December); by default month first
+        (May 12), and a date impossible in one order is read in the other.
 
     Returns
     -------
     Extraction
         The incidents (not merged across reports) and place names left unresolved.
     """
-    ctx = _Context(text, list(mentions), find_date_phrases(text), published, _paragraphs(text))
+    phrases = find_date_phrases(text)
+    ctx = _Context(text, list(mentions), phrases, published, _paragraphs(text), dayfirst)
     for sentence in sentence_spans(text):
         clauses = _clauses(text, *sentence)
         drafts = [d for c in clauses if (d := _draft(ctx, c, sentence)) is not None]
