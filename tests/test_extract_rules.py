@@ -90,6 +90,10 @@ def test_not_events(text: str) -> None:
     assert _incidents(text) == []
 
 
+def test_a_running_toll_is_not_the_event_s() -> None:
+    assert _one("Clashes near the town as the conflict toll reaches 366").killed is None
+
+
 def test_a_toll_after_an_event_adds_to_it_instead_of_making_another() -> None:
     found = _incidents("A roadside bomb hit a patrol on Sunday. Two soldiers were killed.")
     assert [(i.label, i.killed) for i in found] == [("roadside bomb", 2)]
@@ -178,6 +182,7 @@ def test_acled_sub_event_types(text: str, event_type: str, sub_event_type: str) 
         ("A suicide bomber was arrested before he could detonate his vest.", None, None),
         ("Soldiers repelled an attack on the post, killing 12 attackers.", 12, 12),
         ("Gunmen opened fire on a checkpoint, killing two soldiers.", 2, None),
+        ("Gunmen kill the mayor's son in the old city", 1, None),  # active: not their death
     ],
 )
 def test_the_attackers_count_among_the_dead(
@@ -207,6 +212,7 @@ def test_an_attacker_killed_in_a_later_sentence_is_added() -> None:
         ("A policeman was killed in a bombing.", 1, False),
         ("Militants reportedly kill journalist in ambush", 1, False),
         ("The death toll from the bombing rose to 19.", 19, False),
+        ("Militant group executes 300 prisoners", 300, False),
         ("Clashes killed a dozen fighters.", 12, False),
         ("Shelling killed 1,200 people over the siege.", 1200, False),
     ],

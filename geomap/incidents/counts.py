@@ -28,6 +28,7 @@ _MULTIPLIERS = frozenset({"dozen", "hundred", "thousand"})
 _RANGE_WORDS = frozenset({"to", "-", "or"})
 _ARTICLES = frozenset({"a", "an"})
 _AS_SUBJECT = frozenset({"was", "were", "also", "reportedly", "himself", "herself", "both"})
+_INTRANSITIVE = frozenset({"died", "dead", "perished"})
 
 
 def number_at(w: Words, toks: list[Tok], i: int) -> tuple[int, int] | None:
@@ -152,6 +153,10 @@ def _conjoined(toks: list[Tok], p: int, start: int, end: int) -> bool:
 
 
 def _subject_of(toks: list[Tok], p: int, killed_word: int) -> bool:
-    """ "the gunman was also killed", "both attackers died": the attackers as subject."""
+    """ "the gunman was also killed", "both attackers died": the attackers as the subject of a
+    passive or of "died", not of an active verb ("gunmen killed the mayor's son")."""
     between = toks[p + 1 : killed_word]
-    return len(between) <= 3 and all(t.low in _AS_SUBJECT for t in between)
+    if len(between) > 3 or not all(t.low in _AS_SUBJECT for t in between):
+        return False
+    passive = any(t.low in ("was", "were") for t in between)
+    return passive or toks[killed_word].low in _INTRANSITIVE

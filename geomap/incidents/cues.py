@@ -346,7 +346,8 @@ def casualties(text: str, toks: list[Tok]) -> Casualties:
             continue
         if k < after_zero:
             continue
-        if killed is None and w.match(toks, k, "toll") is not None:
+        running = k > 0 and w.match(toks, k - 1, "running_toll") is not None
+        if killed is None and not running and w.match(toks, k, "toll") is not None:
             killed = _toll_phrase(toks, k)
             killed_word = k if killed is not None else killed_word
         for role in ("killed", "injured"):

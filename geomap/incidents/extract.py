@@ -8,7 +8,8 @@ For each sentence (or clause, when a sentence tells of two events) with a trigge
    out using missiles") is not; nor is a generic plural with no count ("assaults on US
    troops"); nor a generic attack with no place, date, count or casualty.
 2. **What**: the most specific trigger gives ACLED's event_type and sub_event_type and a
-   plain label; "four more attacks" stands for 4 events.
+   plain label; "four more attacks" stands for 4 events. Shootings and protests are typed
+   by what the clause says (:mod:`geomap.incidents.subtypes`).
 3. **Where** (:func:`choose_place`): the place the trigger happened at, not every place of
    the sentence. A place is *linked* to the event when a locative preposition governs it
    ("in Babel province", "near Erbil airport"), when it is the object of a strike verb
@@ -23,10 +24,13 @@ For each sentence (or clause, when a sentence tells of two events) with a trigge
    before; with no phrase at all, the week before the published date.
 5. **Who**: who claimed or did it, and who or what was targeted.
 6. **How many**: killed and injured with "at least" flags, zeros said outright ("No
-   injuries reported"), projectiles.
+   injuries reported"), projectiles; by ACLED's rules, the attackers among the dead
+   (:mod:`geomap.incidents.counts`), and a toll for several events kept once on an aggregate row.
 
 A sentence without a trigger that gives casualties or a claim adds them to the event told
-just before it; "the attack" refers back to an earlier event of the report and adds to it.
+just before it, or is an event of its own when none was ("Five killed in X"); a toll for
+several events told before ("the attacks killed 12") becomes their aggregate row; "the
+attack" refers back to an earlier event of the report and adds to it.
 """
 
 from __future__ import annotations
@@ -35,7 +39,7 @@ import hashlib
 import logging
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from geomap.geoparser.text import sentence_spans
@@ -43,6 +47,7 @@ from geomap.incidents import counts as _counts
 from geomap.incidents import cues as _cues
 from geomap.incidents.cues import Tok, Trigger
 from geomap.incidents.dates import DateGuess, DatePhrase, find_date_phrases, resolve_date_phrase
+from geomap.incidents.subtypes import has_role, protest_type, shooting_type
 from geomap.incidents.where import (
     FEATURE_RANK,
     GENERIC_AFTER,
@@ -226,8 +231,6 @@ class _Context:
 _KILLING = Trigger(("killed",), "Battles", "Armed clash", "killing", "shooting", 0, True)
 #: An aggregate row's type when the events it sums differ in type.
 _SEVERAL = Trigger(("attacks",), "Explosions/Remote violence", "", "attacks", "attack", 1, True)
-_ONE_SIDED = ("Violence against civilians", "Attack")
-_TWO_SIDED = ("Battles", "Armed clash")
 
 
 def _toll_trigger(toks: list[Tok]) -> list[tuple[int, Trigger]]:
@@ -238,62 +241,13 @@ def _toll_trigger(toks: list[Tok]) -> list[tuple[int, Trigger]]:
     return []
 
 
-def _has(toks: list[Tok], role: str) -> bool:
-    w = _cues.words()
-    return any(w.match(toks, k, role) is not None for k in range(len(toks)))
-
-
-def _retyped(trig: Trigger, toks: list[Tok], victims: str, target: str) -> Trigger:
-    """A shooting's type by its victims: civilians make it violence against civilians, armed
-    forces an armed clash (ACLED); otherwise the trigger's own type."""
-    if trig.family != "shooting":
-        return trig
-    kind = _cues.victims_kind(toks, victims, target)
-    if not kind:
-        return trig
-    event_type, sub = _ONE_SIDED if kind == "civilian" else _TWO_SIDED
-    return replace(trig, event_type=event_type, sub_event_type=sub)
-
-
-#: What a protest becomes, by what the clause says: (event type, sub-event type, label).
-_PROTEST_TYPES = {
-    "protest_violence": ("Riots", "Violent demonstration", "riot"),
-    "protest_force": ("Protests", "Excessive force against protesters", "protest"),
-    "protest_intervention": ("Protests", "Protest with intervention", "protest"),
-}
-# Triggers a protest word outranks in typing: the protest is the event, they are its course.
-_PROTEST_COURSE = frozenset({"protest", "shooting", "arrests", "property", "riot", "clash"})
-
-
-def _protest_type(
-    trig: Trigger, found: list[tuple[int, Trigger]], toks: list[Tok], cas: _cues.Casualties
-) -> Trigger:
-    """ACLED's demonstration types: a protest whose participants use violence (stones,
-    arson, storming) is a violent demonstration (Riots); one met with lethal force (live
-    fire, protesters killed) is excessive force against protesters; one dispersed or whose
-    participants are arrested (tear gas, water cannon) is a protest with intervention;
-    otherwise a peaceful protest. A bombing or air strike on protesters stays what it is."""
-    protest = next((t for _, t in found if t.family == "protest"), None)
-    if protest is None or trig.family not in _PROTEST_COURSE:
-        return trig
-    for role, (event_type, sub, label) in _PROTEST_TYPES.items():
-        lethal = role == "protest_force" and bool(cas.killed)
-        if (
-            lethal
-            or _has(toks, role)
-            or (role == "protest_intervention" and trig.family == "arrests")
-        ):
-            return replace(protest, event_type=event_type, sub_event_type=sub, label=label)
-    return protest
-
-
 def _suicide_attackers(d: _Draft, toks: list[Tok], index: int) -> None:
     """A suicide attack kills its attackers: count them among the dead unless the text says
     how many of the dead they were, or that they did not die ("arrested")."""
     if (
         d.trigger.family != "suicide"
         or d.perpetrators is not None
-        or _has(toks, "unharmed_attacker")
+        or has_role(toks, "unharmed_attacker")
     ):
         return
     named = _counts.perpetrator_count(_cues.words(), toks, index)
@@ -314,7 +268,7 @@ def _draft(
     index, trig = max(found, key=lambda f: f[1].rank)
     cas = _cues.casualties(text, toks)
     toll = bool(cas.killed or cas.injured or cas.perpetrators)
-    if toll_only and (not toll or _has(toks, "cumulative")):
+    if toll_only and (not toll or has_role(toks, "cumulative")):
         return None  # "No one was killed", "thousands have been killed since 2014"
     actor = _cues.claimed_by(text, toks)
     at = text.find(actor, span[0], span[1]) if actor else -1
@@ -354,7 +308,9 @@ def _draft(
     if target and d.place and target.lower().startswith(d.place.mention.surface.lower()):
         target = ""
     d.actor2 = (target if how == "passive" else "") or cas.victims or target
-    d.trigger = _protest_type(_retyped(trig, toks, cas.victims, target), found, toks, cas)
+    d.trigger = protest_type(
+        shooting_type(trig, toks, cas.victims, target), found, toks, cas.killed
+    )
     w = _cues.words()
     d.realis = trig.realis or any(w.match(toks, k, "link_verb") for k in range(len(toks)))
     told = (

@@ -1,0 +1,66 @@
+"""ACLED sub-event types that depend on more than the trigger word: who a shooting hit, and
+what happened at a protest.
+
+- **Shootings** (triggers of family ``shooting``: "gunmen opened fire", "shot dead", and a
+  toll with no event word) are violence against civilians / Attack when their victims or
+  target are civilians, and Battles / Armed clash when they are armed forces
+  (:func:`geomap.incidents.cues.victims_kind`); otherwise the trigger's own type.
+- **Demonstrations**: a protest whose participants use violence (stones, arson, storming) is
+  Riots / Violent demonstration; one met with lethal force (live fire, protesters killed) is
+  Protests / Excessive force against protesters; one dispersed or whose participants are
+  arrested (tear gas, water cannon) is Protests / Protest with intervention; otherwise a
+  peaceful protest. The cue words are roles of ``geomap/data/incident_words.csv``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from geomap.incidents import cues as _cues
+from geomap.incidents.cues import Tok, Trigger
+
+__all__ = ["has_role", "protest_type", "shooting_type"]
+
+_ONE_SIDED = ("Violence against civilians", "Attack")
+_TWO_SIDED = ("Battles", "Armed clash")
+#: What a protest becomes, by what the clause says: (event type, sub-event type, label).
+_PROTEST_TYPES = {
+    "protest_violence": ("Riots", "Violent demonstration", "riot"),
+    "protest_force": ("Protests", "Excessive force against protesters", "protest"),
+    "protest_intervention": ("Protests", "Protest with intervention", "protest"),
+}
+# Triggers a protest word outranks in typing: the protest is the event, they are its course.
+# A bomb or an air strike on protesters stays what it is.
+_PROTEST_COURSE = frozenset({"protest", "shooting", "arrests", "property", "riot", "clash"})
+
+
+def has_role(toks: list[Tok], role: str) -> bool:
+    """Whether a phrase of ``role`` occurs among the tokens."""
+    w = _cues.words()
+    return any(w.match(toks, k, role) is not None for k in range(len(toks)))
+
+
+def shooting_type(trig: Trigger, toks: list[Tok], victims: str, target: str) -> Trigger:
+    """A shooting's type by who it hit (see the module notes); other triggers as they are."""
+    if trig.family != "shooting":
+        return trig
+    kind = _cues.victims_kind(toks, victims, target)
+    if not kind:
+        return trig
+    event_type, sub = _ONE_SIDED if kind == "civilian" else _TWO_SIDED
+    return replace(trig, event_type=event_type, sub_event_type=sub)
+
+
+def protest_type(
+    trig: Trigger, found: list[tuple[int, Trigger]], toks: list[Tok], killed: int | None
+) -> Trigger:
+    """A clause's type when a protest word is among its triggers (see the module notes)."""
+    protest = next((t for _, t in found if t.family == "protest"), None)
+    if protest is None or trig.family not in _PROTEST_COURSE:
+        return trig
+    for role, (event_type, sub, label) in _PROTEST_TYPES.items():
+        lethal = role == "protest_force" and bool(killed)
+        arrests = role == "protest_intervention" and trig.family == "arrests"
+        if lethal or arrests or has_role(toks, role):
+            return replace(protest, event_type=event_type, sub_event_type=sub, label=label)
+    return protest
