@@ -132,6 +132,7 @@ def test_a_town_with_its_governorate_is_the_town(gazetteer: Gazetteer) -> None:
         ("Militants attacked a checkpoint in the Old City of Mosul, killing one.", MOSUL),
         ("Shelling hit the Old City of Aleppo, killing two.", ALEPPO),
         ("Gunmen shot dead a teacher in eastern Mosul.", MOSUL),
+        ("A mortar hit a market in Mosul's Old City, killing two.", MOSUL),
     ],
 )
 def test_a_part_of_a_city_is_the_city_never_a_namesake(

@@ -86,6 +86,7 @@ _OF_GAP = re.compile(r"^\s+of\s+(?:the\s+)?$")
 _POSSESSIVE_GAP = re.compile(r"^['’]s\s+$")
 # A settlement word after a country's name makes the name a modifier: "an Iraq town".
 _SETTLEMENT_WORDS = word_list("settlement_words")
+_POSSESSORS = frozenset({"country", "admin1", "region", "admin2", "populated_place"})
 # Words right after a name that make it a division: "New York Gov.", "Kentucky State Police",
 # "the Quebec government", "Quebec Health Minister".
 _DIVISION_TITLE = re.compile(
@@ -495,7 +496,13 @@ def _parent_gap(doc: _Doc, a: _Item, b: _Item) -> str:
         return "part"
     if _POSSESSIVE_GAP.match(gap):
         top = a.candidates[a.best()]
-        if top.feature in ("country", "admin1", "region") and not a.span.surface.islower():
+        child_head = b.span.surface.rsplit(None, 1)[-1].lower()
+        town = top.feature in ("admin2", "populated_place")
+        if (  # a town owns only its parts: "Mosul's Old City", not "Newcastle's Wellcome"
+            top.feature in _POSSESSORS
+            and not a.span.surface.islower()
+            and (not town or child_head in _PART_HEADS)
+        ):
             return "possessive"
     return ""
 
@@ -522,7 +529,7 @@ def _size(it: _Item) -> int:
 def _parent_readings(b: _Item, how: str) -> list[Candidate]:
     """The readings of ``b`` that may be a parent: divisions and countries, and for a part
     of a city ("the Old City of Mosul") the towns too."""
-    kinds = (*_BROAD, "admin2", "populated_place") if how == "part" else _BROAD
+    kinds = (*_BROAD, "admin2", "populated_place") if how in ("part", "possessive") else _BROAD
     return [c for c in b.candidates[:5] if c.feature in kinds]
 
 
@@ -712,7 +719,8 @@ def _may_hold(child: _Item, parent: Candidate, how: str) -> bool:
     "According to Conrad, South Africa" names no parent)."""
     if parent.feature == "admin1":
         return True
-    kinds = ("country", "admin2", "populated_place") if how == "part" else ("country",)
+    towns = how in ("part", "possessive")
+    kinds = ("country", "admin2", "populated_place") if towns else ("country",)
     return parent.feature in kinds and all(c.country != parent.country for c in child.candidates)
 
 
@@ -917,9 +925,13 @@ def _one_country(doc: _Doc) -> int:
         # the country's share of the report, leaving this name's own vote out
         if countries[home] < w.one_country_share * (total - _vote(it, w)):
             continue
-        if _prominence(top, w) >= w.abroad_prominence:
-            continue
         at_home = [k for k, c in enumerate(it.candidates) if c.country == home]
+        if _prominence(top, w) >= w.abroad_prominence:  # a town abroad of some size stays,
+            at_home = [  # unless the home country has a town of that name of some size too
+                k for k in at_home if _prominence(it.candidates[k], w) >= w.abroad_prominence
+            ]
+            if not at_home:
+                continue
         if at_home:
             k = max(at_home, key=it.scores.__getitem__)
             it.scores[k] = max(it.scores) + w.discourse_step
