@@ -164,6 +164,30 @@ def _score(h: _Hit, hint: str | None, folded: str) -> float:
     return score
 
 
+def _seats_first(best: dict[str, tuple[float, _Hit]]) -> None:
+    """A bare name is the town a division is named after: "Hawija" is the town, not Hawija
+    District, even where the town's population is unknown and the district's name matched
+    only once its generic word was set aside. The town is moved just ahead of any division
+    so named in its own first-level division."""
+    divisions = [
+        (s, h)
+        for s, h in best.values()
+        if h.hint and h.place.feature in ("admin2", "admin1") and not h.fuzzy
+    ]
+    if not divisions:
+        return
+    for pid, (score, h) in list(best.items()):
+        if h.place.feature != "populated_place" or h.fuzzy:
+            continue
+        ahead = [
+            s
+            for s, d in divisions
+            if d.place.country == h.place.country and d.place.admin1_code == h.place.admin1_code
+        ]
+        if ahead and max(ahead) >= score:
+            best[pid] = (max(ahead) + 0.001, h)
+
+
 class Gazetteer(ImportsMixin):
     """The place-name index: ranked lookup of names, offline.
 
@@ -505,6 +529,8 @@ class Gazetteer(ImportsMixin):
             previous = best.get(h.place.id)
             if previous is None or score > previous[0]:
                 best[h.place.id] = (score, h)
+        if hint is None:
+            _seats_first(best)
         ranked = sorted(best.values(), key=lambda t: (-t[0], -t[1].place.population, t[1].place.id))
         return [
             Candidate.from_place(

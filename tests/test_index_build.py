@@ -491,3 +491,27 @@ def test_candidate_json_form(gaz: Gazetteer) -> None:
     assert {"id", "name", "lat", "lon", "feature", "country", "admin1", "admin1_code"} <= set(data)
     assert data["score"] == round(data["score"], 4)
     assert 0.0 <= data["score"] <= 1.0
+
+
+def test_a_bare_name_is_the_town_a_division_is_named_after() -> None:
+    """'Hawija' is the town even when its population is unknown and Hawija District, a
+    division of the same first-level division, outranks it by prominence."""
+    from gazetteer.lookup import Gazetteer as G
+    from gazetteer.lookup import _Hit
+
+    town = Place(
+        "geonames:1", "Al Hawijah", 35.33, 43.77, "populated_place", "IQ", "Kirkuk", "IQ-KI"
+    )
+    district = Place(
+        "overlay:d", "Hawija District", 35.25, 43.71, "admin2", "IQ", "Kirkuk", "IQ-KI"
+    )
+    elsewhere = Place("geonames:2", "Hawija", 30.0, 47.0, "populated_place", "IQ", "Basra", "IQ-BA")
+    hits = [
+        _Hit(town, 0.14, "Al Hawijah", "al hawijah"),
+        _Hit(district, 0.60, "Hawija District", "hawija district", hint="admin2"),
+        _Hit(elsewhere, 0.10, "Hawija", "hawija"),
+    ]
+    ranked = G._rank(hits, "hawija", None, 3)
+    assert [c.id for c in ranked][:2] == ["geonames:1", "overlay:d"]
+    # asked for the district by its generic word, the district stays first
+    assert G._rank(hits, "hawija district", "admin2", 3)[0].id == "overlay:d"
