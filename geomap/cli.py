@@ -67,7 +67,13 @@ _TILES_OPTION = click.option(
     help="Base layer by xyzservices name (repeatable, or comma-separated; the first is "
     "shown), or 'none'. Default: Esri.WorldStreetMap, Esri.WorldGrayCanvas, "
     "Esri.WorldImagery. OpenStreetMap.Mapnik tiles load only when the page is served "
-    "over http, not opened from disk.",
+    "over http, not opened from disk. The offline basemap is always there, shown first.",
+)
+_CDN_OPTION = click.option(
+    "--cdn",
+    is_flag=True,
+    help="Load Leaflet and its plugins from a CDN (pinned, with integrity hashes) instead of "
+    "carrying them in the page: a smaller file that needs the network to open.",
 )
 
 
@@ -515,6 +521,7 @@ def _place_credits(gdf: geopandas.GeoDataFrame) -> list[str]:
     help="The HTML file to write.",
 )
 @_TILES_OPTION
+@_CDN_OPTION
 @click.option(
     "--boundaries",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -527,6 +534,7 @@ def map_command(
     input_path: Path,
     output: Path,
     tiles: tuple[str, ...],
+    cdn: bool,
     boundaries: Path | None,
     title: str | None,
     country_level: bool,
@@ -563,6 +571,7 @@ def map_command(
                 title=title or input_path.stem,
                 draw_country_level=country_level,
                 gazetteer=gaz,
+                cdn=cdn,
             )
         finally:
             if gaz is not None:
@@ -686,6 +695,7 @@ _RUN_STAGES = ("read", "gazetteer", "extract", "frame", "write", "map")
     help="Polygons with a name or ISO 3166-2 field: the map's regions as a choropleth.",
 )
 @_TILES_OPTION
+@_CDN_OPTION
 @click.option(
     "--formats",
     default="geojson,gpkg,csv",
@@ -705,6 +715,7 @@ def run_command(  # noqa: PLR0913 (one parameter per command-line option)
     places_files: tuple[Path, ...],
     boundaries: Path | None,
     tiles: tuple[str, ...],
+    cdn: bool,
     formats: str,
     strict: bool,
     run_quiet: bool,
@@ -740,6 +751,7 @@ def run_command(  # noqa: PLR0913 (one parameter per command-line option)
             places=places_files,
             boundaries=boundaries,
             tiles=tiles or None,
+            cdn=cdn,
             formats=formats.split(","),
             strict=strict,
             progress=lambda stage: bar.update(1),

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import time
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -52,7 +51,6 @@ FORMATS: dict[str, str] = {
     "geojsonl": ".geojsonl",
 }
 DEFAULT_FORMATS: tuple[str, ...] = ("geojson", "gpkg", "csv")
-_FOLIUM_ID = re.compile(r"(?<=[A-Za-z]_)[0-9a-f]{32}(?![0-9a-f])")
 
 
 @dataclass(slots=True)
@@ -87,18 +85,12 @@ def _stage(out: RunOutput, name: str, progress: Callable[[str], None] | None) ->
 
 
 def save_map(m: folium.Map, path: Path) -> None:
-    """Save a folium map atomically, with folium's random element ids renumbered in order.
+    """Save a map atomically.
 
-    folium names every element with a random 32-digit hex id, so two saves of one map
-    differ; numbering them in order of appearance makes the file reproducible.
+    The page of a ``make_map`` map numbers folium's random element ids in order of
+    appearance (``geomap._map_page``), so the file is reproducible.
     """
     html = m.get_root().render()
-    ids: dict[str, str] = {}
-
-    def renumber(match: re.Match[str]) -> str:
-        return ids.setdefault(match.group(), f"{len(ids) + 1:032x}")
-
-    html = _FOLIUM_ID.sub(renumber, html)
     with atomic_output(path, ".html") as out:
         out.temp.write_text(html, encoding="utf-8")
         out.info.update(format="HTML", schema="map")
@@ -161,6 +153,7 @@ def run(  # noqa: PLR0913 (one keyword per option of `geomap run`)
     places: Sequence[str | Path] = (),
     boundaries: str | Path | None = None,
     tiles: str | Sequence[str] | None = None,
+    cdn: bool = False,
     formats: Iterable[str] = DEFAULT_FORMATS,
     strict: bool = False,
     progress: Callable[[str], None] | None = None,
@@ -183,6 +176,8 @@ def run(  # noqa: PLR0913 (one keyword per option of `geomap run`)
         A polygon file with a name or ISO 3166-2 field: the map's regions become a choropleth.
     tiles
         Base layers (xyzservices names); None for the map's default.
+    cdn
+        Link Leaflet and its plugins from a CDN instead of carrying them in ``map.html``.
     formats
         Incident file formats to write (see ``FORMATS``).
     strict
@@ -237,6 +232,7 @@ def run(  # noqa: PLR0913 (one keyword per option of `geomap run`)
                 tiles=DEFAULT_TILES if tiles is None else tiles,
                 gazetteer=gaz,
                 attribution=credits,
+                cdn=cdn,
             )
             save_map(m, out.out_dir / "map.html")
             out.files.append(out.out_dir / "map.html")

@@ -124,7 +124,7 @@ def test_a_stylesheet_reaching_outside_its_package_is_refused(
     )
     inline_css.cache_clear()
     try:
-        with pytest.raises(VendoredAssetError, match="loads 'https://x.org/a.png' from outside"):
+        with pytest.raises(VendoredAssetError, match=r"loads 'https://x\.org/a\.png' from outside"):
             inline_css("leaflet", "dist/leaflet.css")
     finally:
         inline_css.cache_clear()
@@ -230,7 +230,7 @@ def test_update_records_checksums_and_writes_the_files_unmodified(tmp_path: Path
 
 def test_a_tarball_that_does_not_match_the_registry_integrity_is_refused(tmp_path: Path) -> None:
     registry = _Registry("demo-pkg", "1.2.3", _tarball({"a.js": b"1"}), _integrity(b"other"))
-    with pytest.raises(vendor_assets.VendorError, match="integrity sha512-.* does not match"):
+    with pytest.raises(vendor_assets.VendorError, match=r"integrity sha512-.* does not match"):
         vendor_assets.vendor(_manifest({"a.js": ""}), fetch=registry, out=tmp_path, update=True)
 
 
@@ -244,13 +244,13 @@ def test_a_republished_package_is_refused_without_update(tmp_path: Path) -> None
 def test_a_changed_file_is_refused_without_update(tmp_path: Path) -> None:
     registry = _Registry("demo-pkg", "1.2.3", _tarball({"a.js": b"new"}))
     manifest = _manifest({"a.js": hashlib.sha256(b"old").hexdigest()})
-    with pytest.raises(vendor_assets.VendorError, match="a.js has sha256 .* the manifest says"):
+    with pytest.raises(vendor_assets.VendorError, match=r"a\.js has sha256 .* the manifest says"):
         vendor_assets.vendor(manifest, fetch=registry, out=tmp_path)
 
 
 def test_a_file_missing_from_the_tarball_is_named(tmp_path: Path) -> None:
     registry = _Registry("demo-pkg", "1.2.3", _tarball({"a.js": b"1"}, top="demo"))
-    with pytest.raises(vendor_assets.VendorError, match="the tarball has no file 'b.js'"):
+    with pytest.raises(vendor_assets.VendorError, match=r"the tarball has no file 'b\.js'"):
         vendor_assets.vendor(
             _manifest({"a.js": "", "b.js": ""}), fetch=registry, out=tmp_path, update=True
         )

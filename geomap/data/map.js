@@ -163,10 +163,24 @@
     return m;
   }
 
+  // Popups pan clear of the title box at the top of the map.
+  function popupPadding() {
+    var title = G.map && G.map.getContainer().querySelector(".gm-top");
+    var top = 10;
+    if (title) {
+      var box = title.getBoundingClientRect();
+      top = box.bottom - G.map.getContainer().getBoundingClientRect().top + 10;
+    }
+    return L.point(10, Math.max(10, top));
+  }
+
   function onClick(e) {
     var m = e.layer;
-    if (!m || !m._gm || m.getPopup()) return;
-    m.bindPopup(G.popup(m._gm[0], m._gm[1]), { maxWidth: 380, minWidth: 260 });
+    if (!m || !m._gm) return;
+    if (!m.getPopup()) {
+      m.bindPopup(G.popup(m._gm[0], m._gm[1]), { maxWidth: 380, minWidth: 260 });
+    }
+    m.getPopup().options.autoPanPaddingTopLeft = popupPadding();
     m.openPopup();
   }
 
@@ -372,6 +386,135 @@
       return found;
     };
     return L.control.search(options);
+  };
+
+  // The offline basemap (geomap/_basemap.py): Natural Earth countries from the page's
+  // TopoJSON, the divisions of the countries with incidents, and labels shown once a shape
+  // is large enough on screen. Drawn on canvas, under the incident layers.
+  var SEA = "gm-sea";
+  function pane(map, name, zIndex) {
+    if (!map.getPane(name)) {
+      var el = map.createPane(name);
+      el.style.zIndex = zIndex;
+      el.style.pointerEvents = "none";
+    }
+    return name;
+  }
+
+  G.basemapLayer = function (map, dataId) {
+    var data = JSON.parse(document.getElementById(dataId).textContent);
+    var countries = topojson.feature(data.topology, data.topology.objects.countries);
+    var focus = {};
+    data.focus.forEach(function (id) {
+      focus[id] = true;
+    });
+    G.basemapData = { countries: countries };
+    var shapes = pane(map, "gmBasemap", 150);
+    var renderer = L.canvas({ pane: shapes, padding: 0.5 });
+    var land = L.geoJSON(countries, {
+      renderer: renderer,
+      interactive: false,
+      style: function (f) {
+        return {
+          fillColor: focus[f.id] ? "#fbfaf6" : "#ece8df",
+          fillOpacity: 1,
+          color: "#8f877a",
+          weight: 0.9
+        };
+      }
+    });
+    var divisions = L.geoJSON(data.divisions, {
+      renderer: renderer,
+      interactive: false,
+      style: { color: "#a89f90", weight: 0.8, dashArray: "4 3", fill: false }
+    });
+    var labelPane = pane(map, "gmLabels", 450);
+    var labels = L.layerGroup();
+    var all = [];
+    data.countryLabels.forEach(function (l) {
+      all.push({ l: l, cls: "gm-label gm-label-country" });
+    });
+    data.divisionLabels.forEach(function (l) {
+      all.push({ l: l, cls: "gm-label gm-label-division" });
+    });
+    function update() {
+      if (!map.hasLayer(group)) return;
+      labels.clearLayers();
+      var zoom = map.getZoom();
+      var view = map.getBounds().pad(0.25);
+      all.forEach(function (item) {
+        var l = item.l;
+        if (l[3] > zoom || !view.contains([l[0], l[1]])) return;
+        if (!item.marker) {
+          item.marker = L.marker([l[0], l[1]], {
+            icon: L.divIcon({ className: item.cls, html: "<span>" + l[2] + "</span>", iconSize: [0, 0] }),
+            interactive: false,
+            keyboard: false,
+            pane: labelPane
+          });
+        }
+        labels.addLayer(item.marker);
+      });
+    }
+    var group = L.layerGroup([land, divisions, labels], {
+      attribution: "Basemap: Natural Earth"
+    });
+    group.on("add", function () {
+      map.getContainer().classList.add(SEA);
+      map.on("zoomend moveend", update);
+      update();
+    });
+    group.on("remove", function () {
+      map.getContainer().classList.remove(SEA);
+      map.off("zoomend moveend", update);
+    });
+    G.basemap = group;
+    G.basemapParts = { countries: land, divisions: divisions, labels: labels };
+    return group;
+  };
+
+  // A tile layer that loads no tile (no network, a blocked host) gives way to the basemap.
+  G.tileFallback = function (map, basemap, tiles) {
+    tiles.forEach(function (tile) {
+      var loaded = 0;
+      var failed = 0;
+      tile.on("add", function () {
+        loaded = 0;
+        failed = 0;
+      });
+      tile.on("tileload", function () {
+        loaded++;
+      });
+      tile.on("tileerror", function () {
+        failed++;
+        if (loaded === 0 && failed >= 2 && map.hasLayer(tile)) {
+          map.removeLayer(tile);
+          map.addLayer(basemap);
+          G.flash(map, "The online tiles did not load (no network?): showing the offline basemap.");
+        }
+      });
+    });
+  };
+
+  G.flash = function (map, text) {
+    var el = L.DomUtil.create("div", "gm-flash gm-top", map.getContainer());
+    el.textContent = text;
+    setTimeout(function () {
+      L.DomUtil.remove(el);
+    }, 8000);
+    return el;
+  };
+
+  // The overview map: the basemap's countries, in a Leaflet.MiniMap.
+  G.overviewMap = function (map, options) {
+    var layer = L.geoJSON(G.basemapData.countries, {
+      renderer: L.canvas({ padding: 0.2 }),
+      interactive: false,
+      style: { fillColor: "#ece8df", fillOpacity: 1, color: "#8f877a", weight: 0.5 }
+    });
+    var control = new L.Control.MiniMap(layer, options);
+    map.addControl(control);
+    return control;
   };
 
   G.htmlControl = function (map, position, className, html) {
