@@ -18,6 +18,7 @@ point falls inside its outline. Names are escaped: the page shows them as text.
 from __future__ import annotations
 
 import gzip
+import itertools
 import json
 import math
 from collections.abc import Iterable
@@ -32,11 +33,13 @@ if TYPE_CHECKING:
     import numpy as np
 
 __all__ = [
+    "DIVISION_SCALE",
     "LABEL_SPAN_PX",
     "Country",
     "basemap_data",
     "countries",
     "countries_at",
+    "delta_rings",
     "label_min_zoom",
     "topology_json",
     "topology_shapes",
@@ -44,6 +47,8 @@ __all__ = [
 
 #: A shape is labelled from the zoom at which its larger side spans this many pixels.
 LABEL_SPAN_PX = 72
+#: Division outlines travel as integers in this fraction of a degree (their precision).
+DIVISION_SCALE = 1000
 _MAX_LABEL_ZOOM = 12
 _ADMIN1 = "derived/admin1.jsonl.gz"
 
@@ -170,11 +175,36 @@ def _admin1_lines() -> dict[str, str]:
     }
 
 
-def _divisions(codes: Iterable[str]) -> tuple[list[dict[str, Any]], list[list[Any]]]:
+def delta_rings(geometry: dict[str, Any]) -> list[list[list[int]]]:
+    """A GeoJSON (Multi)Polygon as polygons of rings, each ring one flat list of integers:
+    the first point, then each step to the next, in ``DIVISION_SCALE`` units of a degree
+    (``geomap.basemapLayer`` adds them up). Half the size of the GeoJSON coordinates.
+
+    >>> ring = [[44.1, 36.2], [44.25, 36.2], [44.1, 36.0]]
+    >>> delta_rings({"type": "Polygon", "coordinates": [ring]})
+    [[[44100, 36200, 150, 0, -150, -200]]]
+    """
+    polygons = (
+        [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+    )
+    out = []
+    for polygon in polygons:
+        rings = []
+        for ring in polygon:
+            points = [(round(x * DIVISION_SCALE), round(y * DIVISION_SCALE)) for x, y in ring]
+            flat = list(points[0])
+            for (x0, y0), (x1, y1) in itertools.pairwise(points):
+                flat += [x1 - x0, y1 - y0]
+            rings.append(flat)
+        out.append(rings)
+    return out
+
+
+def _divisions(codes: Iterable[str]) -> tuple[list[list[Any]], list[list[Any]]]:
     import shapely
 
     lines = _admin1_lines()
-    features: list[dict[str, Any]] = []
+    divisions: list[list[Any]] = []
     labels: list[list[Any]] = []
     for code in sorted(set(codes)):
         line = lines.get(code)
@@ -183,12 +213,10 @@ def _divisions(codes: Iterable[str]) -> tuple[list[dict[str, Any]], list[list[An
         for division in json.loads(line)["divisions"]:
             name = escape_text(division["name"])
             west, south, east, north = shapely.geometry.shape(division["geometry"]).bounds
-            features.append(
-                {"type": "Feature", "properties": {"n": name}, "geometry": division["geometry"]}
-            )
+            divisions.append([name, delta_rings(division["geometry"])])
             lon, lat = division["label"]
             labels.append([lat, lon, name, label_min_zoom(east - west, north - south)])
-    return features, labels
+    return divisions, labels
 
 
 def topology_json() -> str:
@@ -205,19 +233,21 @@ def topology_json() -> str:
 def basemap_data(lat: np.ndarray, lon: np.ndarray, country_codes: Iterable[str]) -> dict[str, Any]:
     """What the page's basemap layer draws besides the world TopoJSON, for these incidents.
 
-    ``{"countryLabels": [[lat, lon, name, min zoom]], "divisions": GeoJSON FeatureCollection,
-    "divisionLabels": [[lat, lon, name, min zoom]], "countries": [ISO codes whose divisions
-    are drawn], "focus": [TopoJSON ids of those countries]}``. ``lat``/``lon`` are incident
-    points; ``country_codes`` the incidents' ISO 3166-1 alpha-2 codes.
+    ``{"countryLabels": [[lat, lon, name, min zoom]], "divisions": [[name, polygons as
+    delta_rings]], "scale": DIVISION_SCALE, "divisionLabels": [[lat, lon, name, min zoom]],
+    "countries": [ISO codes whose divisions are drawn], "focus": [TopoJSON ids of those
+    countries]}``. ``lat``/``lon`` are incident points; ``country_codes`` the incidents'
+    ISO 3166-1 alpha-2 codes. Names are escaped.
     """
     codes = {c.strip().upper() for c in country_codes if len(c.strip()) == 2}
     codes |= countries_at(lat, lon)
-    features, division_labels = _divisions(codes)
+    divisions, division_labels = _divisions(codes)
     return {
         "countryLabels": [
             [c.lat, c.lon, escape_text(c.name), c.min_zoom] for c in countries() if c.name
         ],
-        "divisions": {"type": "FeatureCollection", "features": features},
+        "divisions": divisions,
+        "scale": DIVISION_SCALE,
         "divisionLabels": division_labels,
         "countries": sorted(codes & set(_admin1_lines())),
         "focus": sorted({c.numeric for c in countries() if c.code in codes and c.numeric}),

@@ -181,9 +181,9 @@ def test_basemap_draws_the_divisions_of_the_countries_with_incidents_only() -> N
     # a point in Syria without a country code, and an incident coded Iraq with no point
     data = basemap_data(np.array([35.0]), np.array([38.5]), ["IQ", "", "not a code"])
     assert data["countries"] == ["IQ", "SY"]
-    names = {f["properties"]["n"] for f in data["divisions"]["features"]}
+    names = {name for name, _ in data["divisions"]}
     assert {"Arbil", "Al-Basrah", "Damascus", "Aleppo"} <= names and "Tehran" not in names
-    assert len(data["divisionLabels"]) == len(data["divisions"]["features"]) > 18 + 13
+    assert len(data["divisionLabels"]) == len(data["divisions"]) > 18 + 13
     iraq = next(c for c in countries() if c.code == "IQ")
     assert iraq.numeric in data["focus"] and len(data["focus"]) == 2
     assert 32 < iraq.lat < 35 and 42 < iraq.lon < 45  # inside the country
@@ -214,7 +214,7 @@ def test_basemap_names_are_escaped(monkeypatch: pytest.MonkeyPatch) -> None:
     )
     monkeypatch.setattr(_basemap, "_admin1_lines", lambda: {"ZZ": line})
     data = basemap_data(np.array([]), np.array([]), ["ZZ"])
-    name = data["divisions"]["features"][0]["properties"]["n"]
+    name = data["divisions"][0][0]
     assert "<" not in name and "&lt;img" in name and data["divisionLabels"][0][2] == name
 
 
@@ -250,3 +250,19 @@ def test_cli_cdn_flag(tmp_path: Path) -> None:
     assert "<script src=" not in full.read_text()
     assert small.stat().st_size < full.stat().st_size - 200_000
     assert "--cdn" in CliRunner().invoke(cli, ["run", "--help"]).output
+
+
+def test_division_outlines_travel_as_steps_and_add_up_to_the_outline() -> None:
+    import numpy as np
+
+    from geomap._basemap import DIVISION_SCALE, _admin1_lines, delta_rings
+
+    erbil = next(d for d in json.loads(_admin1_lines()["IQ"])["divisions"] if d["code"] == "IQ-AR")
+    polygons = delta_rings(erbil["geometry"])
+    coordinates = erbil["geometry"]["coordinates"]
+    originals = [coordinates] if erbil["geometry"]["type"] == "Polygon" else coordinates
+    for rings, original in zip(polygons, originals, strict=True):
+        for flat, ring in zip(rings, original, strict=True):
+            decoded = np.cumsum(np.asarray(flat).reshape(-1, 2), axis=0) / DIVISION_SCALE
+            assert np.allclose(decoded, ring, atol=1e-9)
+    assert len(json.dumps(polygons)) < 0.7 * len(json.dumps(coordinates))

@@ -401,6 +401,31 @@
     return name;
   }
 
+  // Division outlines arrive as [name, polygons of rings], each ring a flat list of
+  // integers: the first point, then the steps to each next one (geomap/_basemap.py).
+  function divisionFeatures(divisions, scale) {
+    return divisions.map(function (d) {
+      var polygons = d[1].map(function (rings) {
+        return rings.map(function (flat) {
+          var ring = [];
+          var x = 0;
+          var y = 0;
+          for (var k = 0; k < flat.length; k += 2) {
+            x += flat[k];
+            y += flat[k + 1];
+            ring.push([x / scale, y / scale]);
+          }
+          return ring;
+        });
+      });
+      return {
+        type: "Feature",
+        properties: { name: d[0] },
+        geometry: { type: "MultiPolygon", coordinates: polygons }
+      };
+    });
+  }
+
   G.basemapLayer = function (map, dataId) {
     var data = JSON.parse(document.getElementById(dataId).textContent);
     var countries = topojson.feature(data.topology, data.topology.objects.countries);
@@ -423,7 +448,7 @@
         };
       }
     });
-    var divisions = L.geoJSON(data.divisions, {
+    var divisions = L.geoJSON(divisionFeatures(data.divisions, data.scale), {
       renderer: renderer,
       interactive: false,
       style: { color: "#a89f90", weight: 0.8, dashArray: "4 3", fill: false }
