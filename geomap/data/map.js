@@ -426,6 +426,49 @@
     });
   }
 
+  // Countries at the detail a zoom level can show: each ring simplified (Douglas-Peucker,
+  // in degrees) to about a pixel, parts that shrink below a triangle dropped. Leaflet
+  // projects every point of a layer at each zoom, so coarse levels keep zooming quick.
+  function simplified(countries, tolerance) {
+    var features = [];
+    countries.features.forEach(function (f) {
+      if (!f.geometry) return;
+      var polygons =
+        f.geometry.type === "Polygon" ? [f.geometry.coordinates] : f.geometry.coordinates;
+      var kept = [];
+      polygons.forEach(function (rings) {
+        var out = [];
+        for (var k = 0; k < rings.length; k++) {
+          var points = rings[k].map(function (p) {
+            return L.point(p[0], p[1]);
+          });
+          var thin = L.LineUtil.simplify(points, tolerance);
+          if (thin.length >= 4) {
+            out.push(
+              thin.map(function (p) {
+                return [p.x, p.y];
+              })
+            );
+          } else if (k === 0) {
+            return; // the outline itself is below a pixel: the part is dropped
+          }
+        }
+        kept.push(out);
+      });
+      if (kept.length) {
+        features.push({
+          type: "Feature",
+          id: f.id,
+          properties: f.properties,
+          geometry: { type: "MultiPolygon", coordinates: kept }
+        });
+      }
+    });
+    return { type: "FeatureCollection", features: features };
+  }
+
+  var FULL_DETAIL_ZOOM = 7; // Natural Earth 1:50m holds no more detail than this shows
+
   G.basemapLayer = function (map, dataId) {
     var data = JSON.parse(document.getElementById(dataId).textContent);
     var countries = topojson.feature(data.topology, data.topology.objects.countries);
@@ -436,18 +479,37 @@
     G.basemapData = { countries: countries };
     var shapes = pane(map, "gmBasemap", 150);
     var renderer = L.canvas({ pane: shapes, padding: 0.5 });
-    var land = L.geoJSON(countries, {
-      renderer: renderer,
-      interactive: false,
-      style: function (f) {
-        return {
-          fillColor: focus[f.id] ? "#fbfaf6" : "#ece8df",
-          fillOpacity: 1,
-          color: "#8f877a",
-          weight: 0.9
-        };
+    var levels = {};
+    function landAt(zoom) {
+      var level = Math.max(0, Math.min(FULL_DETAIL_ZOOM, Math.round(zoom)));
+      if (!levels[level]) {
+        var tolerance = 360 / (256 * Math.pow(2, level)); // degrees in a pixel
+        var shapes = level >= FULL_DETAIL_ZOOM ? countries : simplified(countries, tolerance);
+        levels[level] = L.geoJSON(shapes, {
+          renderer: renderer,
+          interactive: false,
+          style: function (f) {
+            return {
+              fillColor: focus[f.id] ? "#fbfaf6" : "#ece8df",
+              fillOpacity: 1,
+              color: "#8f877a",
+              weight: 0.9
+            };
+          }
+        });
       }
-    });
+      return levels[level];
+    }
+    var land = null;
+    function showLand() {
+      var wanted = landAt(map.getZoom());
+      if (wanted === land) return;
+      if (land) group.removeLayer(land);
+      land = wanted;
+      group.addLayer(land);
+      land.bringToBack();
+      G.basemapParts.countries = land;
+    }
     var divisions = L.geoJSON(divisionFeatures(data.divisions, data.scale), {
       renderer: renderer,
       interactive: false,
@@ -481,20 +543,28 @@
         labels.addLayer(item.marker);
       });
     }
-    var group = L.layerGroup([land, divisions, labels], {
+    var group = L.layerGroup([divisions, labels], {
       attribution: "Basemap: Natural Earth"
     });
+    function onZoom() {
+      showLand();
+      update();
+    }
     group.on("add", function () {
       map.getContainer().classList.add(SEA);
-      map.on("zoomend moveend", update);
-      update();
+      map.on("zoomend", onZoom);
+      map.on("moveend", update);
+      onZoom();
     });
     group.on("remove", function () {
       map.getContainer().classList.remove(SEA);
-      map.off("zoomend moveend", update);
+      map.off("zoomend", onZoom);
+      map.off("moveend", update);
+      if (land) group.removeLayer(land);
+      land = null;
     });
     G.basemap = group;
-    G.basemapParts = { countries: land, divisions: divisions, labels: labels };
+    G.basemapParts = { countries: landAt(map.getZoom()), divisions: divisions, labels: labels };
     return group;
   };
 
@@ -532,7 +602,7 @@
 
   // The overview map: the basemap's countries, in a Leaflet.MiniMap.
   G.overviewMap = function (map, options) {
-    var layer = L.geoJSON(G.basemapData.countries, {
+    var layer = L.geoJSON(simplified(G.basemapData.countries, 0.5), {
       renderer: L.canvas({ padding: 0.2 }),
       interactive: false,
       style: { fillColor: "#ece8df", fillOpacity: 1, color: "#8f877a", weight: 0.5 }
