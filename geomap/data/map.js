@@ -154,9 +154,10 @@
   function markerFor(rec, i) {
     var m = rec.markers[i];
     if (!m) {
-      var feature = rec.features[i];
-      m = L.GeoJSON.geometryToLayer(feature, rec.timeline.options);
-      m.feature = feature;
+      var layer = G.data.L[rec.li];
+      var place = G.data.P[layer.p[i]];
+      var size = G.markerSize(casualties(layer, i));
+      m = L.marker([place[0], place[1]], { icon: icon(rec.li, size), keyboard: false });
       m._gm = [rec.li, i];
       rec.markers[i] = m;
     }
@@ -191,17 +192,18 @@
     m.openTooltip();
   }
 
-  // Show in the cluster exactly the incidents the timeline has at its current time.
+  // Show in the cluster exactly the incidents the timeline has at its current time: each
+  // incident shows from its date (an undated one from the first date) to the last date.
   function sync(rec) {
     if (!G.started || !rec.cluster._map || rec.busy) {
       rec.dirty = true;
       return;
     }
     rec.dirty = false;
-    var n = rec.features.length;
+    var n = rec.starts.length;
+    var time = rec.timeline.time;
     var want = new Uint8Array(n);
-    var found = rec.timeline.ranges.lookup(rec.timeline.time);
-    for (var k = 0; k < found.length; k++) want[found[k].properties.i] = 1;
+    for (var k = 0; k < n; k++) want[k] = rec.starts[k] <= time && time <= rec.last ? 1 : 0;
     var add = [];
     var remove = [];
     for (var i = 0; i < n; i++) {
@@ -227,40 +229,38 @@
     };
   };
 
-  // One GeoJSON layer (a Leaflet.timeline) per incident type, drawn through its cluster.
+  // One Leaflet.timeline per incident type, drawn through its cluster. The timeline gives
+  // the slider its times, start and end; the incidents stay in the payload's columns
+  // (an interval tree of 100,000 features would cost seconds to build, and all that is
+  // asked of it here is "dated on or before the slider's time").
   G.incidentLayer = function (li, cluster) {
     var D = G.data;
     var layer = D.L[li];
     var n = layer.n;
     var first = D.T ? D.T[0] * DAY : 0;
     var last = D.T ? D.T[1] * DAY : 0;
-    var features = new Array(n);
+    var starts = new Float64Array(n);
+    var times = [last];
     for (var i = 0; i < n; i++) {
-      var place = D.P[layer.p[i]];
-      features[i] = {
-        type: "Feature",
-        geometry: { type: "Point", coordinates: [place[1], place[0]] },
-        properties: { i: i }
-      };
+      starts[i] = layer.t[i] === null ? first : layer.t[i] * DAY;
+      times.push(starts[i]);
     }
-    var timeline = L.timeline(
-      { type: "FeatureCollection", features: features },
-      {
-        getInterval: function (f) {
-          var t = layer.t[f.properties.i];
-          return { start: t === null ? first : t * DAY, end: last };
-        },
-        pointToLayer: function (f, latlng) {
-          var size = G.markerSize(casualties(layer, f.properties.i));
-          return L.marker(latlng, { icon: icon(li, size), keyboard: false });
-        }
-      }
-    );
+    times.sort(function (a, b) {
+      return a - b;
+    });
+    var timeline = L.timeline(null, {});
+    timeline.times = times.filter(function (t, k) {
+      return k === 0 || t !== times[k - 1];
+    });
+    timeline.start = timeline.times[0];
+    timeline.end = last;
+    timeline.time = timeline.start;
     var rec = {
       li: li,
       timeline: timeline,
       cluster: cluster,
-      features: features,
+      starts: starts,
+      last: last,
       markers: new Array(n),
       shown: new Uint8Array(n),
       busy: false,
