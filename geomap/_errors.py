@@ -12,6 +12,7 @@ __all__ = [
     "MapDataError",
     "ReportError",
     "TileProviderError",
+    "VendoredAssetError",
 ]
 
 
@@ -75,3 +76,7 @@ class MapDataError(GeomapError, ValueError):
 
 class TileProviderError(GeomapError, ValueError):
     """A base-layer name is not an xyzservices provider, or the provider needs an API key."""
+
+
+class VendoredAssetError(GeomapError, ValueError):
+    """A map asset is not among the vendored files, or a vendored file cannot be inlined."""

@@ -342,6 +342,7 @@ def run(  # noqa: PLR0913 (one keyword per option of `geomap run`)
     places: Sequence[str | Path] = (),
     boundaries: str | Path | None = None,
     tiles: str | Sequence[str] | None = None,
+    cdn: bool = False,
     formats: Iterable[str] = DEFAULT_FORMATS,
     strict: bool = False,
     progress: Callable[[str], None] | None = None,
@@ -365,6 +366,8 @@ def run(  # noqa: PLR0913 (one keyword per option of `geomap run`)
         A polygon file with a name or ISO 3166-2 field: the map's regions become a choropleth.
     tiles
         Base layers (xyzservices names); None for the map's default.
+    cdn
+        Link Leaflet and its plugins from a CDN instead of carrying them in ``map.html``.
     formats
         Incident file formats to write (see ``FORMATS``).
     strict
@@ -421,6 +424,7 @@ def run(  # noqa: PLR0913 (one keyword per option of `geomap run`)
                 tiles=DEFAULT_TILES if tiles is None else tiles,
                 regions=() if boundaries is not None else division_tallies(gaz, gdf),
                 attribution=credits,
+                cdn=cdn,
             )
             save_map(m, out.out_dir / "map.html")
             out.files.append(out.out_dir / "map.html")

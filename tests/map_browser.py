@@ -1,9 +1,15 @@
-"""Open geomap's HTML maps in headless Chromium with no internet (tests and benchmarks).
+"""Open HTML maps in headless Chromium with no network (tests and benchmarks).
 
-Debian's ``chromium`` is driven by Playwright for Python (never a downloaded browser). The
-JavaScript and CSS that folium loads from CDNs are answered from the npm packages pinned in
-``tests/package.json`` (``npm ci --prefix tests``), tile requests with a blank PNG, and any
-other request is refused and recorded, so a test can assert that nothing was missing.
+Debian's ``chromium`` is driven by Playwright for Python (never a downloaded browser).
+
+- ``new_page`` (geomap's maps): every request that is not ``file:`` or ``data:`` is aborted
+  and recorded, so a test can assert that the page tried to reach no other host.
+- ``new_page(..., stand_in=True)`` (``GeoDataFrame.explore()`` maps in the benchmark, which
+  load folium's defaults from CDNs): the files geomap vendors (Leaflet) are answered from
+  ``geomap/data/vendor`` at their jsDelivr address, tiles with a blank PNG, and the other
+  CDN files explore's page links but does not need to draw (jQuery, Bootstrap, Font
+  Awesome, Awesome Markers) with an empty body: explore() is spared their parsing, which
+  only flatters it.
 """
 
 from __future__ import annotations
@@ -20,12 +26,14 @@ __all__ = [
     "BLANK_PNG",
     "CHROMIUM",
     "CHROMIUM_ARGS",
-    "NODE_MODULES",
-    "Assets",
+    "READY",
+    "OpenedMap",
+    "Requests",
+    "assert_works_offline",
     "browser_missing",
     "chromium",
-    "local_file",
     "new_page",
+    "open_offline",
 ]
 
 CHROMIUM = "/usr/bin/chromium"
@@ -38,94 +46,31 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-NODE_MODULES = Path(__file__).resolve().parent / "node_modules"
 
 # A 1x1 transparent PNG.
 BLANK_PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
     "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
 )
-
-_JSDELIVR = "https://cdn.jsdelivr.net/npm/"
-_CDNJS = "https://cdnjs.cloudflare.com/ajax/libs/"
-# URL prefix -> (package folder, path inside it); the rest of the URL is appended.
-_PREFIXES: tuple[tuple[str, str], ...] = (
-    (_JSDELIVR + "leaflet@1.9.3/", "leaflet/"),
-    (_JSDELIVR + "bootstrap@5.2.2/", "bootstrap/"),
-    (_JSDELIVR + "@fortawesome/fontawesome-free@6.2.0/", "@fortawesome/fontawesome-free/"),
-    (_JSDELIVR + "leaflet.heat@0.2.0/", "leaflet.heat/"),
-    (_JSDELIVR + "leaflet-search@2.9.7/", "leaflet-search/"),
-    (_JSDELIVR + "leaflet-mouse-position@1.2.0/", "leaflet-mouse-position/"),
-    (_JSDELIVR + "leaflet.fullscreen@3.0.0/", "leaflet.fullscreen/"),
-    (_JSDELIVR + "leaflet.timeline@1.6.0/", "leaflet.timeline/"),
-    (_CDNJS + "leaflet.markercluster/1.1.0/", "leaflet.markercluster/dist/"),
-    (_CDNJS + "leaflet-minimap/3.6.1/", "leaflet-minimap/dist/"),
-    (
-        _CDNJS + "Leaflet.awesome-markers/2.0.2/images/",
-        "drmonty-leaflet-awesome-markers/css/images/",
-    ),
-    (_CDNJS + "Leaflet.awesome-markers/2.0.2/", "drmonty-leaflet-awesome-markers/js/"),
-    (_CDNJS + "moment.js/2.18.1/", "moment/min/"),
-)
-# Files the CDNs serve under another name (jsdelivr minifies on the fly, cdnjs renames).
-_RENAMED = {
-    "https://code.jquery.com/jquery-3.7.1.min.js": "jquery/dist/jquery.min.js",
-    _JSDELIVR + "leaflet.timeline@1.6.0/dist/leaflet.timeline.min.js": (
-        "leaflet.timeline/dist/leaflet.timeline.js"
-    ),
-    _JSDELIVR + "leaflet.fullscreen@3.0.0/Control.FullScreen.min.js": (
-        "leaflet.fullscreen/Control.FullScreen.js"
-    ),
-    _CDNJS + "Leaflet.awesome-markers/2.0.2/leaflet.awesome-markers.css": (
-        "drmonty-leaflet-awesome-markers/css/leaflet.awesome-markers.css"
-    ),
-    _CDNJS
-    + "leaflet-minimap/3.6.1/Control.MiniMap.js": "leaflet-minimap/dist/Control.MiniMap.min.js",
-    _CDNJS + "leaflet-minimap/3.6.1/Control.MiniMap.css": (
-        "leaflet-minimap/dist/Control.MiniMap.min.css"
-    ),
-    # What explore() and folium's own plugins load (the benchmark opens explore() maps).
-    "https://cdn.jsdelivr.net/gh/python-visualization/folium@main/folium/templates/"
-    "leaflet_heat.min.js": "leaflet.heat/dist/leaflet-heat.js",
-    "https://cdn.jsdelivr.net/gh/ardhi/Leaflet.MousePosition/src/L.Control.MousePosition.min.js": (
-        "leaflet-mouse-position/src/L.Control.MousePosition.js"
-    ),
-    "https://cdn.jsdelivr.net/gh/ardhi/Leaflet.MousePosition/src/L.Control.MousePosition.min.css": (
-        "leaflet-mouse-position/src/L.Control.MousePosition.css"
-    ),
-}
-# Stylesheets folium links that no npm package holds; geomap's maps leave them out, and
-# explore()'s get an empty stylesheet.
-_EMPTY_CSS = (
-    "https://netdna.bootstrapcdn.com/bootstrap/3.0.0/css/bootstrap-glyphicons.css",
-    "https://cdn.jsdelivr.net/gh/python-visualization/folium/folium/templates/"
-    "leaflet.awesome.rotate.min.css",
-)
+_LOCAL = ("file:", "data:", "about:")
 _TILE_HOSTS = (
-    "basemaps.cartocdn.com",
-    "server.arcgisonline.com",
     "tile.openstreetmap.org",
+    "server.arcgisonline.com",
+    "basemaps.cartocdn.com",
     "tile.opentopomap.org",
 )
-
-
-def local_file(url: str) -> Path | None:
-    """The local copy of a CDN URL, or None when there is none."""
-    url = url.split("?", 1)[0].split("#", 1)[0]
-    if url in _RENAMED:
-        return NODE_MODULES / _RENAMED[url]
-    for prefix, folder in _PREFIXES:
-        if url.startswith(prefix):
-            return NODE_MODULES / folder / url[len(prefix) :]
-    return None
+_CDN_HOSTS = (
+    "https://cdn.jsdelivr.net/",
+    "https://cdnjs.cloudflare.com/",
+    "https://code.jquery.com/",
+    "https://netdna.bootstrapcdn.com/",
+)
 
 
 def browser_missing() -> str:
     """Why the browser tests cannot run here, or "" when they can."""
     if not Path(CHROMIUM).exists():
         return f"{CHROMIUM} is missing: apt-get install -y chromium"
-    if not (NODE_MODULES / "leaflet").is_dir():
-        return "tests/node_modules is missing: npm ci --prefix tests"
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
@@ -135,36 +80,52 @@ def browser_missing() -> str:
     return ""
 
 
-@dataclass
-class Assets:
-    """What a page asked for: answered from disk, tiles, and refused."""
+def _vendored_at(url: str) -> bytes | None:
+    """The vendored file a jsDelivr npm URL names (at the pinned version), or None."""
+    from geomap.render.vendor import packages, vendored_bytes
 
+    for package in packages().values():
+        prefix = f"https://cdn.jsdelivr.net/npm/{package.name}@{package.version}/"
+        if url.startswith(prefix) and url[len(prefix) :] in package.files:
+            return vendored_bytes(package.name, url[len(prefix) :])
+    return None
+
+
+@dataclass
+class Requests:
+    """What a page asked for beyond ``file:`` and ``data:``."""
+
+    stand_in: bool = False
+    blocked: list[str] = field(default_factory=list)
     served: list[str] = field(default_factory=list)
     tiles: int = 0
-    refused: list[str] = field(default_factory=list)
 
     def route(self, route: Any) -> None:
         url: str = route.request.url
-        if url.startswith(("file:", "data:", "about:")):
+        if url.startswith(_LOCAL):
             route.continue_()
+            return
+        if not self.stand_in:
+            self.blocked.append(url)
+            route.abort("blockedbyclient")
             return
         if any(host in url for host in _TILE_HOSTS):
             self.tiles += 1
             route.fulfill(status=200, content_type="image/png", body=BLANK_PNG)
             return
-        if url in _EMPTY_CSS:
-            route.fulfill(status=200, content_type="text/css", body="")
-            return
-        path = local_file(url)
-        if path is None or not path.is_file():
-            self.refused.append(url)
-            route.fulfill(status=404, content_type="text/plain", body="not available offline")
+        clean = url.split("?", 1)[0].split("#", 1)[0]
+        body = _vendored_at(clean)
+        if body is None and clean.startswith(_CDN_HOSTS):
+            body = b""  # linked by folium's defaults, not needed to draw
+        if body is None:
+            self.blocked.append(url)
+            route.abort("blockedbyclient")
             return
         self.served.append(url)
-        kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        if path.suffix == ".woff2":
-            kind = "font/woff2"
-        route.fulfill(status=200, content_type=kind, body=path.read_bytes())
+        kind = mimetypes.guess_type(clean)[0] or "application/octet-stream"
+        # as jsDelivr answers: readable across origins, so integrity checks can run
+        cors = {"Access-Control-Allow-Origin": "*"}
+        route.fulfill(status=200, content_type=kind, body=body, headers=cors)
 
 
 @contextmanager
@@ -180,9 +141,110 @@ def chromium() -> Iterator[Any]:
             browser.close()
 
 
-def new_page(browser: Any, width: int = 1280, height: int = 800) -> tuple[Any, Assets]:
-    """A page whose CDN requests are answered locally, and the record of its requests."""
-    assets = Assets()
+def new_page(
+    browser: Any, width: int = 1280, height: int = 800, *, stand_in: bool = False
+) -> tuple[Any, Requests]:
+    """A page whose requests are recorded and blocked (or answered, ``stand_in``)."""
+    requests = Requests(stand_in=stand_in)
     context = browser.new_context(viewport={"width": width, "height": height})
-    context.route("**/*", assets.route)
-    return context.new_page(), assets
+    context.route("**/*", requests.route)
+    return context.new_page(), requests
+
+
+#: Playwright's string predicates run through eval(), which the map's CSP forbids: functions.
+READY = "() => window.geomap && geomap.isReady()"
+
+
+@dataclass
+class OpenedMap:
+    """A map opened from disk with the network blocked, and everything the page reported."""
+
+    page: Any
+    requests: Requests
+    errors: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+
+    def js(self, script: str, arg: Any = None) -> Any:
+        """Evaluate a function (called with ``arg``) or an expression; a Leaflet object that
+        an expression returns (a map, a layer) comes back as None: it cannot be serialized."""
+        first = script.lstrip().split("\n", 1)[0]
+        if "=>" in first or first.startswith(("function", "async")):
+            return self.page.evaluate(script, arg)
+        return self.page.evaluate(
+            f"() => {{ const r = ({script}); return r instanceof L.Class ? null : r; }}"
+        )
+
+    def settle(self) -> None:
+        self.page.wait_for_function(READY, timeout=60_000)
+        self.page.wait_for_timeout(150)
+
+
+def open_offline(
+    browser: Any, path: Path, width: int = 1280, height: int = 800, *, stand_in: bool = False
+) -> OpenedMap:
+    """Open a map file with every request beyond ``file:`` and ``data:`` blocked (or, with
+    ``stand_in``, CDN requests for vendored files answered from the vendored copies)."""
+    page, requests = new_page(browser, width, height, stand_in=stand_in)
+    opened = OpenedMap(page, requests)
+    page.on("pageerror", lambda e: opened.errors.append(str(e)))
+    page.on("dialog", lambda d: (opened.dialogs.append(d.message), d.dismiss()))
+    page.on(
+        "console",
+        lambda m: opened.console_errors.append(m.text) if m.type == "error" else None,
+    )
+    page.set_default_timeout(60_000)
+    page.goto(path.resolve().as_uri())
+    opened.settle()
+    return opened
+
+
+_OPEN_POPUP = """([li, i]) => {
+    const rec = geomap.records[li];
+    return new Promise(done => rec.cluster.zoomToShowLayer(rec.markers[i], () => {
+        rec.cluster.fire("click", {layer: rec.markers[i]});
+        setTimeout(done, 600);
+    }));
+}"""
+_AS_TEXT = (
+    "html => { const d = document.createElement('div'); d.innerHTML = html; return d.textContent; }"
+)
+
+
+def assert_works_offline(opened: OpenedMap, drawn: int) -> None:
+    """What every map must do with no network: see tests/test_render_browser.py."""
+    blocked = opened.requests.blocked
+    assert blocked == [], f"the page tried to reach other hosts: {blocked}"
+    assert opened.errors == [] and opened.console_errors == [] and opened.dialogs == []
+    assert opened.js("geomap.drawn()") == drawn
+    # the offline basemap: country shapes and labels under the incidents
+    assert opened.js("geomap.map.hasLayer(geomap.basemap)")
+    # (at a world view, countries smaller than a pixel are left out)
+    assert opened.js("geomap.basemapParts.countries.getLayers().length") > 150
+    assert opened.js("geomap.basemapParts.divisions.getLayers().length") > 0
+    # the legend lists every type
+    legend = opened.page.locator(".gm-legend").inner_text()
+    names = opened.js(f"geomap.data.L.map(l => ({_AS_TEXT})(geomap.data.s[l.name]))")
+    for name in names:
+        assert name in legend, name
+    # the slider filters: at its first date fewer incidents show, at its last all of them
+    slider = opened.page.locator(".leaflet-timeline-control input[type=range]")
+    if slider.count() and slider.evaluate("s => s.min !== s.max"):
+        for end, expected in (("min", None), ("max", drawn)):
+            slider.evaluate(
+                "(s, end) => { s.value = s[end]; s.dispatchEvent(new Event('input')); }", end
+            )
+            opened.settle()
+            shown = opened.js("geomap.drawn()")
+            assert shown == expected if expected is not None else shown < drawn
+    # a popup opens, with the report's quote as text (escaped quotes read as quotes)
+    li, i = opened.js("[0, 0]")
+    quote = opened.js(f"({_AS_TEXT})(geomap.data.s[geomap.data.L[0].q[0]])")
+    opened.js(_OPEN_POPUP, [li, i])
+    popup = opened.page.locator(".leaflet-popup-content")
+    popup.wait_for()
+    if quote:
+        assert popup.locator(".gm-quote").inner_text() == quote
+    assert opened.js("window.__xss === undefined")
+    assert opened.requests.blocked == [] and opened.errors == []
+    opened.js("void geomap.map.closePopup()")

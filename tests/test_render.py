@@ -175,7 +175,7 @@ def test_every_overlay_and_control_is_on_the_page(sample_html: str) -> None:
         "Heat map (incidents)",
         "L.control.layers(",
         "L.control.fullscreen(",
-        "L.Control.MiniMap(",
+        "geomap.overviewMap(",
         "L.Control.MousePosition(",
         "geomap.searchControl(",
         ".fitBounds(",
@@ -238,12 +238,26 @@ def test_tiles_are_xyzservices_names_and_several_give_a_switcher() -> None:
     gdf = to_geodataframe([incident(1)])
     html = _html(make_map(gdf, tiles="Esri.WorldImagery, OpenTopoMap"))
     assert "server.arcgisonline.com" in html and "tile.opentopomap.org" in html
-    assert html.count("L.tileLayer(") == 3  # two base layers and the minimap's
+    assert html.count("L.tileLayer(") == 2  # beside the offline basemap, shown first
+    assert "geomap.tileFallback(" in html
+    policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', html)
+    assert policy is not None
+    images = next(d for d in policy.group(1).split("; ") if d.startswith("img-src"))
+    assert images.split() == [
+        "img-src",
+        "data:",
+        "https://server.arcgisonline.com",
+        "https://a.tile.opentopomap.org",
+        "https://b.tile.opentopomap.org",
+        "https://c.tile.opentopomap.org",
+    ]
 
 
 def test_no_tiles() -> None:
     html = _html(make_map(to_geodataframe([incident(1)]), tiles="none"))
-    assert "L.tileLayer(" not in html and "L.Control.MiniMap(" not in html
+    assert "L.tileLayer(" not in html and "geomap.tileFallback(" not in html
+    assert "geomap.basemapLayer(" in html and "geomap.overviewMap(" in html  # offline
+    assert "img-src data:;" in html
     assert "L.tileLayer(" not in _html(make_map(to_geodataframe([incident(1)]), tiles=None))
 
 
@@ -328,8 +342,16 @@ def test_two_thousand_incidents_stay_small() -> None:
         incident(i, latitude=30 + (i % 97) / 10, longitude=40 + (i % 89) / 10, killed=i % 7)
         for i in range(2000)
     ]
-    html = _html(make_map(to_geodataframe(rows)))
-    assert len(html.encode()) < 2000 * 150 + 120_000
+    m = make_map(to_geodataframe(rows))
+    html = _html(m)
+    base = _html(make_map(to_geodataframe(rows[:1])))
+    # the page carries Leaflet, the plugins and the world's outlines once: about 1.1 MB
+    assert len(base.encode()) < 1_300_000
+    # and the outlines of the divisions of the countries these incidents fall in
+    found = re.search(r'id="basemap_[0-9a-f]+_data">(.*?)</script>', html, re.DOTALL)
+    assert found is not None
+    divisions = len(json.dumps(json.loads(found.group(1))["divisions"]))
+    assert len(html.encode()) - len(base.encode()) < 2000 * 150 + divisions
 
 
 # -- command line ---------------------------------------------------------------------------

@@ -75,21 +75,19 @@ def test_places_keep_their_report_and_offsets(outputs: Path) -> None:
         assert texts[p["report_id"]][p["start"] : p["end"]] == p["surface"]
 
 
-def test_the_map_opens_in_a_browser_with_every_mappable_incident(outputs: Path) -> None:
-    from tests.map_browser import browser_missing, chromium, new_page
+def test_the_map_works_in_a_browser_with_no_network(outputs: Path) -> None:
+    """Opened from disk with every other request blocked: see tests/test_render_browser.py."""
+    from tests.map_browser import assert_works_offline, browser_missing, chromium, open_offline
 
     if why := browser_missing():
         if os.environ.get("CI"):
             raise RuntimeError(f"the browser test cannot run: {why}")
         pytest.skip(why)
     with chromium() as browser:
-        page, _ = new_page(browser)
-        errors: list[str] = []
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.goto((outputs / "map.html").resolve().as_uri())
-        page.wait_for_function("window.geomap && geomap.isReady()", timeout=30_000)
-        assert page.evaluate("geomap.drawn()") == _summary(outputs)["incidents_on_map"]
-        assert errors == []
+        opened = open_offline(browser, outputs / "map.html")
+        drawn = _summary(outputs)["incidents_on_map"]
+        assert isinstance(drawn, int) and drawn > 0
+        assert_works_offline(opened, drawn=drawn)
 
 
 def test_two_runs_write_identical_files(outputs: Path, tmp_path: Path) -> None:

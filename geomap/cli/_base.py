@@ -69,7 +69,13 @@ _TILES_OPTION = click.option(
     help="Base layer by xyzservices name (repeatable, or comma-separated; the first is "
     "shown), or 'none'. Default: Esri.WorldStreetMap, Esri.WorldGrayCanvas, "
     "Esri.WorldImagery. OpenStreetMap.Mapnik tiles load only when the page is served "
-    "over http, not opened from disk.",
+    "over http, not opened from disk. The offline basemap is always there, shown first.",
+)
+_CDN_OPTION = click.option(
+    "--cdn",
+    is_flag=True,
+    help="Load Leaflet and its plugins from a CDN (pinned, with integrity hashes) instead of "
+    "carrying them in the page: a smaller file that needs the network to open.",
 )
 
 

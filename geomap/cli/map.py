@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from geomap.cli._base import (
+    _CDN_OPTION,
     _CONTEXT,
     _TILES_OPTION,
     built_gazetteer,
@@ -36,6 +37,7 @@ __all__ = ["map_command"]
     help="The HTML file to write.",
 )
 @_TILES_OPTION
+@_CDN_OPTION
 @click.option(
     "--boundaries",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -51,6 +53,7 @@ def map_command(
     boundaries: Path | None,
     title: str | None,
     country_level: bool,
+    cdn: bool,
 ) -> None:
     """Draw incidents as one HTML map: a layer per type, legend, time slider, popups.
 
@@ -83,6 +86,7 @@ def map_command(
                 tiles=tiles or DEFAULT_TILES,
                 title=title or input_path.stem,
                 draw_country_level=country_level,
+                cdn=cdn,
                 regions=division_tallies(gaz, gdf) if gaz and boundaries is None else (),
                 attribution=gaz.attribution_of(gdf["place_id"].dropna())
                 if gaz is not None and "place_id" in gdf

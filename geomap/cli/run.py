@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from geomap.cli._base import (
+    _CDN_OPTION,
     _CONTEXT,
     _DAYFIRST_OPTION,
     _FOCUS_OPTION,
@@ -51,6 +52,7 @@ _RUN_STAGES = ("read", "gazetteer", "extract", "frame", "write", "map")
     help="Polygons with a name or ISO 3166-2 field: the map's regions as a choropleth.",
 )
 @_TILES_OPTION
+@_CDN_OPTION
 @click.option(
     "--formats",
     default="geojson,gpkg,csv",
@@ -71,6 +73,7 @@ def run_command(  # noqa: PLR0913 (one parameter per command-line option)
     places_files: tuple[Path, ...],
     boundaries: Path | None,
     tiles: tuple[str, ...],
+    cdn: bool,
     formats: str,
     strict: bool,
     run_quiet: bool,
@@ -106,6 +109,7 @@ def run_command(  # noqa: PLR0913 (one parameter per command-line option)
             places=places_files,
             boundaries=boundaries,
             tiles=tiles or None,
+            cdn=cdn,
             formats=formats.split(","),
             strict=strict,
             progress=lambda stage: bar.update(1),

@@ -154,19 +154,34 @@
   function markerFor(rec, i) {
     var m = rec.markers[i];
     if (!m) {
-      var feature = rec.features[i];
-      m = L.GeoJSON.geometryToLayer(feature, rec.timeline.options);
-      m.feature = feature;
+      var layer = G.data.L[rec.li];
+      var place = G.data.P[layer.p[i]];
+      var size = G.markerSize(casualties(layer, i));
+      m = L.marker([place[0], place[1]], { icon: icon(rec.li, size), keyboard: false });
       m._gm = [rec.li, i];
       rec.markers[i] = m;
     }
     return m;
   }
 
+  // Popups pan clear of the title box at the top of the map.
+  function popupPadding() {
+    var title = G.map && G.map.getContainer().querySelector(".gm-top");
+    var top = 10;
+    if (title) {
+      var box = title.getBoundingClientRect();
+      top = box.bottom - G.map.getContainer().getBoundingClientRect().top + 10;
+    }
+    return L.point(10, Math.max(10, top));
+  }
+
   function onClick(e) {
     var m = e.layer;
-    if (!m || !m._gm || m.getPopup()) return;
-    m.bindPopup(G.popup(m._gm[0], m._gm[1]), { maxWidth: 380, minWidth: 260 });
+    if (!m || !m._gm) return;
+    if (!m.getPopup()) {
+      m.bindPopup(G.popup(m._gm[0], m._gm[1]), { maxWidth: 380, minWidth: 260 });
+    }
+    m.getPopup().options.autoPanPaddingTopLeft = popupPadding();
     m.openPopup();
   }
 
@@ -177,17 +192,18 @@
     m.openTooltip();
   }
 
-  // Show in the cluster exactly the incidents the timeline has at its current time.
+  // Show in the cluster exactly the incidents the timeline has at its current time: each
+  // incident shows from its date (an undated one from the first date) to the last date.
   function sync(rec) {
     if (!G.started || !rec.cluster._map || rec.busy) {
       rec.dirty = true;
       return;
     }
     rec.dirty = false;
-    var n = rec.features.length;
+    var n = rec.starts.length;
+    var time = rec.timeline.time;
     var want = new Uint8Array(n);
-    var found = rec.timeline.ranges.lookup(rec.timeline.time);
-    for (var k = 0; k < found.length; k++) want[found[k].properties.i] = 1;
+    for (var k = 0; k < n; k++) want[k] = rec.starts[k] <= time && time <= rec.last ? 1 : 0;
     var add = [];
     var remove = [];
     for (var i = 0; i < n; i++) {
@@ -213,40 +229,38 @@
     };
   };
 
-  // One GeoJSON layer (a Leaflet.timeline) per incident type, drawn through its cluster.
+  // One Leaflet.timeline per incident type, drawn through its cluster. The timeline gives
+  // the slider its times, start and end; the incidents stay in the payload's columns
+  // (an interval tree of 100,000 features would cost seconds to build, and all that is
+  // asked of it here is "dated on or before the slider's time").
   G.incidentLayer = function (li, cluster) {
     var D = G.data;
     var layer = D.L[li];
     var n = layer.n;
     var first = D.T ? D.T[0] * DAY : 0;
     var last = D.T ? D.T[1] * DAY : 0;
-    var features = new Array(n);
+    var starts = new Float64Array(n);
+    var times = [last];
     for (var i = 0; i < n; i++) {
-      var place = D.P[layer.p[i]];
-      features[i] = {
-        type: "Feature",
-        geometry: { type: "Point", coordinates: [place[1], place[0]] },
-        properties: { i: i }
-      };
+      starts[i] = layer.t[i] === null ? first : layer.t[i] * DAY;
+      times.push(starts[i]);
     }
-    var timeline = L.timeline(
-      { type: "FeatureCollection", features: features },
-      {
-        getInterval: function (f) {
-          var t = layer.t[f.properties.i];
-          return { start: t === null ? first : t * DAY, end: last };
-        },
-        pointToLayer: function (f, latlng) {
-          var size = G.markerSize(casualties(layer, f.properties.i));
-          return L.marker(latlng, { icon: icon(li, size), keyboard: false });
-        }
-      }
-    );
+    times.sort(function (a, b) {
+      return a - b;
+    });
+    var timeline = L.timeline(null, {});
+    timeline.times = times.filter(function (t, k) {
+      return k === 0 || t !== times[k - 1];
+    });
+    timeline.start = timeline.times[0];
+    timeline.end = last;
+    timeline.time = timeline.start;
     var rec = {
       li: li,
       timeline: timeline,
       cluster: cluster,
-      features: features,
+      starts: starts,
+      last: last,
       markers: new Array(n),
       shown: new Uint8Array(n),
       busy: false,
@@ -372,6 +386,230 @@
       return found;
     };
     return L.control.search(options);
+  };
+
+  // The offline basemap (geomap/render/basemap.py): Natural Earth countries from the page's
+  // TopoJSON, the divisions of the countries with incidents, and labels shown once a shape
+  // is large enough on screen. Drawn on canvas, under the incident layers.
+  var SEA = "gm-sea";
+  function pane(map, name, zIndex) {
+    if (!map.getPane(name)) {
+      var el = map.createPane(name);
+      el.style.zIndex = zIndex;
+      el.style.pointerEvents = "none";
+    }
+    return name;
+  }
+
+  // Division outlines arrive as [name, polygons of rings], each ring a flat list of
+  // integers: the first point, then the steps to each next one (geomap/render/basemap.py).
+  function divisionFeatures(divisions, scale) {
+    return divisions.map(function (d) {
+      var polygons = d[1].map(function (rings) {
+        return rings.map(function (flat) {
+          var ring = [];
+          var x = 0;
+          var y = 0;
+          for (var k = 0; k < flat.length; k += 2) {
+            x += flat[k];
+            y += flat[k + 1];
+            ring.push([x / scale, y / scale]);
+          }
+          return ring;
+        });
+      });
+      return {
+        type: "Feature",
+        properties: { name: d[0] },
+        geometry: { type: "MultiPolygon", coordinates: polygons }
+      };
+    });
+  }
+
+  // Countries at the detail a zoom level can show: each ring simplified (Douglas-Peucker,
+  // in degrees) to about a pixel, parts that shrink below a triangle dropped. Leaflet
+  // projects every point of a layer at each zoom, so coarse levels keep zooming quick.
+  function simplified(countries, tolerance) {
+    var features = [];
+    countries.features.forEach(function (f) {
+      if (!f.geometry) return;
+      var polygons =
+        f.geometry.type === "Polygon" ? [f.geometry.coordinates] : f.geometry.coordinates;
+      var kept = [];
+      polygons.forEach(function (rings) {
+        var out = [];
+        for (var k = 0; k < rings.length; k++) {
+          var points = rings[k].map(function (p) {
+            return L.point(p[0], p[1]);
+          });
+          var thin = L.LineUtil.simplify(points, tolerance);
+          if (thin.length >= 4) {
+            out.push(
+              thin.map(function (p) {
+                return [p.x, p.y];
+              })
+            );
+          } else if (k === 0) {
+            return; // the outline itself is below a pixel: the part is dropped
+          }
+        }
+        kept.push(out);
+      });
+      if (kept.length) {
+        features.push({
+          type: "Feature",
+          id: f.id,
+          properties: f.properties,
+          geometry: { type: "MultiPolygon", coordinates: kept }
+        });
+      }
+    });
+    return { type: "FeatureCollection", features: features };
+  }
+
+  var FULL_DETAIL_ZOOM = 7; // Natural Earth 1:50m holds no more detail than this shows
+
+  G.basemapLayer = function (map, dataId) {
+    var data = JSON.parse(document.getElementById(dataId).textContent);
+    var countries = topojson.feature(data.topology, data.topology.objects.countries);
+    var focus = {};
+    data.focus.forEach(function (id) {
+      focus[id] = true;
+    });
+    G.basemapData = { countries: countries };
+    var shapes = pane(map, "gmBasemap", 150);
+    var renderer = L.canvas({ pane: shapes, padding: 0.5 });
+    var levels = {};
+    function landAt(zoom) {
+      var level = Math.max(0, Math.min(FULL_DETAIL_ZOOM, Math.round(zoom)));
+      if (!levels[level]) {
+        var tolerance = 360 / (256 * Math.pow(2, level)); // degrees in a pixel
+        var shapes = level >= FULL_DETAIL_ZOOM ? countries : simplified(countries, tolerance);
+        levels[level] = L.geoJSON(shapes, {
+          renderer: renderer,
+          interactive: false,
+          style: function (f) {
+            return {
+              fillColor: focus[f.id] ? "#fbfaf6" : "#ece8df",
+              fillOpacity: 1,
+              color: "#8f877a",
+              weight: 0.9
+            };
+          }
+        });
+      }
+      return levels[level];
+    }
+    var land = null;
+    function showLand() {
+      var wanted = landAt(map.getZoom());
+      if (wanted === land) return;
+      if (land) group.removeLayer(land);
+      land = wanted;
+      group.addLayer(land);
+      land.bringToBack();
+      G.basemapParts.countries = land;
+    }
+    var divisions = L.geoJSON(divisionFeatures(data.divisions, data.scale), {
+      renderer: renderer,
+      interactive: false,
+      style: { color: "#a89f90", weight: 0.8, dashArray: "4 3", fill: false }
+    });
+    var labelPane = pane(map, "gmLabels", 450);
+    var labels = L.layerGroup();
+    var all = [];
+    data.countryLabels.forEach(function (l) {
+      all.push({ l: l, cls: "gm-label gm-label-country" });
+    });
+    data.divisionLabels.forEach(function (l) {
+      all.push({ l: l, cls: "gm-label gm-label-division" });
+    });
+    function update() {
+      if (!map.hasLayer(group)) return;
+      labels.clearLayers();
+      var zoom = map.getZoom();
+      var view = map.getBounds().pad(0.25);
+      all.forEach(function (item) {
+        var l = item.l;
+        if (l[3] > zoom || !view.contains([l[0], l[1]])) return;
+        if (!item.marker) {
+          item.marker = L.marker([l[0], l[1]], {
+            icon: L.divIcon({ className: item.cls, html: "<span>" + l[2] + "</span>", iconSize: [0, 0] }),
+            interactive: false,
+            keyboard: false,
+            pane: labelPane
+          });
+        }
+        labels.addLayer(item.marker);
+      });
+    }
+    var group = L.layerGroup([divisions, labels], {
+      attribution: "Basemap: Natural Earth"
+    });
+    function onZoom() {
+      showLand();
+      update();
+    }
+    group.on("add", function () {
+      map.getContainer().classList.add(SEA);
+      map.on("zoomend", onZoom);
+      map.on("moveend", update);
+      onZoom();
+    });
+    group.on("remove", function () {
+      map.getContainer().classList.remove(SEA);
+      map.off("zoomend", onZoom);
+      map.off("moveend", update);
+      if (land) group.removeLayer(land);
+      land = null;
+    });
+    G.basemap = group;
+    G.basemapParts = { countries: landAt(map.getZoom()), divisions: divisions, labels: labels };
+    return group;
+  };
+
+  // A tile layer that loads no tile (no network, a blocked host) gives way to the basemap.
+  G.tileFallback = function (map, basemap, tiles) {
+    tiles.forEach(function (tile) {
+      var loaded = 0;
+      var failed = 0;
+      tile.on("add", function () {
+        loaded = 0;
+        failed = 0;
+      });
+      tile.on("tileload", function () {
+        loaded++;
+      });
+      tile.on("tileerror", function () {
+        failed++;
+        if (loaded === 0 && failed >= 2 && map.hasLayer(tile)) {
+          map.removeLayer(tile);
+          map.addLayer(basemap);
+          G.flash(map, "The online tiles did not load (no network?): showing the offline basemap.");
+        }
+      });
+    });
+  };
+
+  G.flash = function (map, text) {
+    var el = L.DomUtil.create("div", "gm-flash gm-top", map.getContainer());
+    el.textContent = text;
+    setTimeout(function () {
+      L.DomUtil.remove(el);
+    }, 8000);
+    return el;
+  };
+
+  // The overview map: the basemap's countries, in a Leaflet.MiniMap.
+  G.overviewMap = function (map, options) {
+    var layer = L.geoJSON(simplified(G.basemapData.countries, 0.5), {
+      renderer: L.canvas({ padding: 0.2 }),
+      interactive: false,
+      style: { fillColor: "#ece8df", fillOpacity: 1, color: "#8f877a", weight: 0.5 }
+    });
+    var control = new L.Control.MiniMap(layer, options);
+    map.addControl(control);
+    return control;
   };
 
   G.htmlControl = function (map, position, className, html) {

@@ -20,17 +20,14 @@ from folium.map import Layer
 from folium.plugins import Timeline
 from folium.template import Template
 
+from geomap.render.page import asset_link, hold
 from geomap.render.payload import escape_text, script_json, style_for
 
 if TYPE_CHECKING:
     import pandas
 
 __all__ = [
-    "HEAT_JS",
     "LEGEND_SIZES",
-    "MOUSE_POSITION_CSS",
-    "MOUSE_POSITION_JS",
-    "TIMELINE_JS",
     "Assets",
     "HeatLayer",
     "HtmlBox",
@@ -43,27 +40,12 @@ __all__ = [
     "Start",
     "Verbatim",
     "icon_svg",
+    "icons_licence",
     "legend_html",
     "marker_size",
     "swatch",
     "title_html",
 ]
-
-#: Pinned npm builds, rather than folium's unpinned GitHub copies.
-HEAT_JS = "https://cdn.jsdelivr.net/npm/leaflet.heat@0.2.0/dist/leaflet-heat.js"
-MOUSE_POSITION_JS = (
-    "https://cdn.jsdelivr.net/npm/leaflet-mouse-position@1.2.0/src/L.Control.MousePosition.js"
-)
-MOUSE_POSITION_CSS = (
-    "https://cdn.jsdelivr.net/npm/leaflet-mouse-position@1.2.0/src/L.Control.MousePosition.css"
-)
-#: Leaflet.timeline, as folium's Timeline and TimelineSlider load it.
-TIMELINE_JS = (
-    "timeline",
-    "https://cdn.jsdelivr.net/npm/leaflet.timeline@1.6.0/dist/leaflet.timeline.min.js",
-)
-_SEARCH_JS = "https://cdn.jsdelivr.net/npm/leaflet-search@2.9.7/dist/leaflet-search.min.js"
-_SEARCH_CSS = "https://cdn.jsdelivr.net/npm/leaflet-search@2.9.7/dist/leaflet-search.min.css"
 
 
 def _asset(name: str) -> str:
@@ -123,7 +105,7 @@ class Assets(_VerbatimMacro):
             raise ValueError(msg)
 
     def parts(self) -> tuple[str, str, str]:
-        return f"<style>{self.css}</style>\n<script>{self.js}</script>\n", "", ""
+        return hold(self, f"<style>{self.css}</style>\n<script>{self.js}</script>\n"), "", ""
 
 
 class MapData(_VerbatimMacro):
@@ -140,7 +122,7 @@ class MapData(_VerbatimMacro):
 
     def parts(self) -> tuple[str, str, str]:
         name = self.get_name()
-        block = f'<script type="application/json" id="{name}">{self.payload}</script>\n'
+        block = f'<script type="application/json" id="{name}">{hold(self, self.payload)}</script>\n'
         call = (
             f"geomap.setData({self.parent_name()}, "
             f'JSON.parse(document.getElementById("{name}").textContent));\n'
@@ -161,6 +143,11 @@ def _icons() -> tuple[str, dict[str, tuple[str, str]]]:
             raise ValueError(msg)
         icons[name] = (icon["viewBox"], icon["d"])
     return str(data["license"]), icons
+
+
+def icons_licence() -> str:
+    """The licence note of the type icons (Font Awesome Free, CC BY 4.0)."""
+    return _icons()[0]
 
 
 def icon_svg(name: str) -> str:
@@ -194,7 +181,7 @@ class IconSprite(_VerbatimMacro):
             '<svg xmlns="http://www.w3.org/2000/svg" style="display:none" aria-hidden="true">'
             f"<!-- {escape_text(self.license)} -->{symbols}</svg>\n"
         )
-        return "", sprite, ""
+        return "", hold(self, sprite), ""
 
 
 class IncidentTimeline(JSCSSMixin, Timeline):
@@ -218,7 +205,7 @@ class IncidentTimeline(JSCSSMixin, Timeline):
     def __init__(self, index: int) -> None:
         super().__init__({"type": "FeatureCollection", "features": []})
         self._name = "IncidentTimeline"
-        self.default_js = [TIMELINE_JS]  # not moment.js: geomap.sliderLabel formats dates
+        self.default_js = [asset_link("timeline")]  # not moment.js: geomap.sliderLabel formats
         self.index = int(index)
         self.show = False
         self.control = False
@@ -238,7 +225,7 @@ class HeatLayer(JSCSSMixin, Layer):
     def __init__(self, name: str, *, show: bool = False) -> None:
         super().__init__(name=name, overlay=True, control=True, show=show)
         self._name = "HeatLayer"
-        self.default_js = [("leaflet-heat.js", HEAT_JS)]
+        self.default_js = [asset_link("leaflet-heat.js")]
         self.options = {"radius": 22, "blur": 18, "minOpacity": 0.3, "maxZoom": 12}
 
 
@@ -292,8 +279,8 @@ class SearchControl(JSCSSMixin, MacroElement):
     def __init__(self) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "SearchControl"
-        self.default_js = [("Leaflet.Search.js", _SEARCH_JS)]
-        self.default_css = [("Leaflet.Search.css", _SEARCH_CSS)]
+        self.default_js = [asset_link("Leaflet.Search.js")]
+        self.default_css = [asset_link("Leaflet.Search.css")]
         self.options = {
             "position": "topleft",
             "zoom": 11,
@@ -315,7 +302,7 @@ class HtmlBox(_VerbatimMacro):
 
     def parts(self) -> tuple[str, str, str]:
         args = ", ".join(script_json(a) for a in (self.position, self.css_class, self.html))
-        return "", "", f"geomap.htmlControl({self.parent_name()}, {args});\n"
+        return "", "", f"geomap.htmlControl({self.parent_name()}, {hold(self, args)});\n"
 
 
 class Start(MacroElement):

@@ -12,8 +12,13 @@
 - a heat map, the places mentioned that are not incident locations, and a summary per
   first-level division (proportional circles, or a choropleth over a boundary file), all
   off until ticked in the layer control;
-- base layers from xyzservices names, fit to the data, full screen, scale, mouse position,
-  a minimap and a search box over place names.
+- an offline basemap (Natural Earth countries and the first-level divisions of the
+  countries with incidents, labelled; ``geomap.render.basemap``) as the base layer shown, and
+  online tile layers from xyzservices names in the switcher; fit to the data, full screen,
+  scale, mouse position, an overview map and a search box over place names;
+- every script, stylesheet and image inline, from the vendored copies in
+  ``geomap/data/vendor``, and a Content-Security-Policy (``geomap.render.page``): the page
+  opens and works with no network, and loads nothing but the tiles the reader picks.
 
 Report text is hostile: every string from a report is escaped in ``geomap.render.payload`` before
 folium or the browser sees it, and the payload is embedded as script-safe JSON.
@@ -28,7 +33,6 @@ from __future__ import annotations
 
 import difflib
 import logging
-import re
 import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -46,12 +50,12 @@ if TYPE_CHECKING:
     import pandas
     from xyzservices import TileProvider  # type: ignore[import-untyped]
 
+    from geomap.render.page import MapPage
 
 __all__ = ["DEFAULT_TILES", "DEFAULT_TITLE", "OSM_REFERER_NOTE", "make_map", "save_map"]
 
 logger = logging.getLogger(__name__)
 
-_FOLIUM_ID = re.compile(r"(?<=[A-Za-z]_)[0-9a-f]{32}(?![0-9a-f])")
 logger.addHandler(logging.NullHandler())
 
 #: Base layers when none are named (xyzservices names); the first is shown. Esri's servers
@@ -94,21 +98,6 @@ _OTHER_COLUMNS = (
     "injured",
     "killed_at_least",
     "injured_at_least",
-)
-#: folium's default scripts and stylesheets that the map does not use: jQuery, Bootstrap,
-#: Awesome Markers and Font Awesome (the map draws its own markers, with inline SVG icons).
-#: Fewer files from fewer CDNs, and a faster first frame.
-_UNUSED_ASSETS = frozenset(
-    {
-        "jquery",
-        "bootstrap",
-        "bootstrap_css",
-        "glyphicons_css",
-        "awesome_markers",
-        "awesome_markers_css",
-        "awesome_rotate_css",
-        "awesome_markers_font_css",  # Font Awesome: the type icons are inline SVG
-    }
 )
 _MAX_TICKS = 400  # the slider marks each incident date up to this many distinct dates
 _MAX_ZOOM = 18
@@ -222,19 +211,48 @@ def _mention_places(
     return [(e[0], e[1], e[2], e[3]) for e in found.values()]
 
 
-def _add_base_layers(m: folium.Map, providers: list[TileProvider]) -> None:
-    import folium
+def _tile_hosts(providers: list[TileProvider]) -> list[str]:
+    """The origins the tile layers load from (each subdomain spelled out), for the page's CSP."""
+    from urllib.parse import urlsplit
 
-    for i, provider in enumerate(providers):
-        folium.TileLayer(
+    hosts = []
+    for provider in providers:
+        parts = urlsplit(provider.build_url(fill_subdomain=False))
+        subdomains = provider.get("subdomains") or "abc"  # Leaflet's default
+        names = [parts.netloc.replace("{s}", s) for s in subdomains]
+        hosts += [f"{parts.scheme}://{name}" for name in dict.fromkeys(names)]
+    return list(dict.fromkeys(hosts))
+
+
+def _add_base_layers(
+    m: folium.Map, providers: list[TileProvider], rows: _Rows, payload: dict[str, Any]
+) -> None:
+    """The offline basemap (shown) and the tile layers (in the switcher, falling back to it)."""
+    import folium
+    import numpy as np
+
+    from geomap.render.basemap import basemap_data
+    from geomap.render.offline import Basemap, TileFallback
+
+    places = np.asarray([p[:2] for p in payload["P"]], dtype=float).reshape(-1, 2)
+    data = basemap_data(places[:, 0], places[:, 1], rows.drawn["country"].tolist())
+    basemap = Basemap(data, name="Offline basemap (Natural Earth)")
+    m.add_child(basemap)
+    tiles = []
+    for provider in providers:
+        tile = folium.TileLayer(
             provider,
             name=escape_text(provider.name),
             overlay=False,
             control=True,
-            show=i == 0,
+            show=False,
             max_zoom=_MAX_ZOOM,  # past the provider's own last level, its tiles are enlarged
             max_native_zoom=min(_MAX_ZOOM, int(provider.get("max_zoom", _MAX_ZOOM))),
-        ).add_to(m)
+        )
+        m.add_child(tile)
+        tiles.append(tile)
+    if tiles:
+        m.add_child(TileFallback(basemap, tiles))
 
 
 def _add_incident_layers(m: folium.Map, types: list[tuple[str, int]]) -> list[Any]:
@@ -319,39 +337,27 @@ def _read_boundaries(boundaries: geopandas.GeoDataFrame | str | Path) -> geopand
         raise MapDataError(msg) from e
 
 
-def _add_controls(m: folium.Map, providers: list[TileProvider], payload: dict[str, Any]) -> None:
-    import folium
-    from folium.plugins import Fullscreen, MiniMap, MousePosition
+def _add_controls(m: folium.Map, payload: dict[str, Any]) -> None:
+    from folium.plugins import Fullscreen, MousePosition
 
-    from geomap.render.elements import (
-        MOUSE_POSITION_CSS,
-        MOUSE_POSITION_JS,
-        SearchControl,
-    )
+    from geomap.render.elements import SearchControl
+    from geomap.render.offline import OverviewMap
+    from geomap.render.page import asset_link
 
     Fullscreen(position="topleft").add_to(m)  # type: ignore[no-untyped-call]
     if payload["P"] or payload.get("M"):
         m.add_child(SearchControl())
-    if providers:
-        MiniMap(  # type: ignore[no-untyped-call]
-            tile_layer=folium.TileLayer(providers[0]),
-            position="bottomright",
-            toggle_display=True,
-            width=140,
-            height=110,
-            zoom_level_offset=-5,
-        ).add_to(m)
+    m.add_child(OverviewMap())
     mouse = MousePosition(  # type: ignore[no-untyped-call]
         position="bottomright", separator=" , ", prefix="lat, lon:"
     )
-    mouse.default_js = [("Control_MousePosition_js", MOUSE_POSITION_JS)]
-    mouse.default_css = [("Control_MousePosition_css", MOUSE_POSITION_CSS)]
+    mouse.default_js = [asset_link("Control_MousePosition_js")]  # the pinned npm build
+    mouse.default_css = [asset_link("Control_MousePosition_css")]
     m.add_child(mouse)
 
 
-def _new_map(rows: _Rows, title: str) -> folium.Map:
+def _new_map(rows: _Rows, title: str, page: MapPage) -> folium.Map:
     import folium
-    from branca.element import Figure
 
     from geomap.render.elements import Assets
 
@@ -359,11 +365,8 @@ def _new_map(rows: _Rows, title: str) -> folium.Map:
     m = folium.Map(
         location=(20, 0), zoom_start=2, tiles=None, control_scale=True, maxZoom=_MAX_ZOOM
     )
-    m.default_js = [j for j in m.default_js if j[0] not in _UNUSED_ASSETS]
-    m.default_css = [c for c in m.default_css if c[0] not in _UNUSED_ASSETS]
-    figure = m.get_root()
-    if isinstance(figure, Figure):
-        figure.title = escape_text(title)
+    page.add_child(m)  # the page, not folium's Figure, is the root: see geomap.render.page
+    page.title = escape_text(title)
     m.add_child(Assets())
     if not rows.drawn.empty:  # before the layers load, so that they are laid out once
         lat, lon = rows.drawn["lat"], rows.drawn["lon"]
@@ -381,7 +384,7 @@ def _add_slider(m: folium.Map, timelines: list[Any], payload: dict[str, Any]) ->
     from folium.plugins import TimelineSlider
     from folium.utilities import JsCode
 
-    from geomap.render.elements import TIMELINE_JS
+    from geomap.render.page import asset_link
 
     if not timelines or payload["T"] is None:
         return None
@@ -392,7 +395,7 @@ def _add_slider(m: folium.Map, timelines: list[Any], payload: dict[str, Any]) ->
         playback_duration=20000,
     ).add_timelines(*timelines)  # type: ignore[no-untyped-call]
     slider.options["format_output"] = JsCode("geomap.sliderLabel")  # no moment.js needed
-    slider.default_js = [TIMELINE_JS]
+    slider.default_js = [asset_link("timeline")]
     m.add_child(slider)
     return slider
 
@@ -419,15 +422,15 @@ def _add_boxes(m: folium.Map, rows: _Rows, types: list[tuple[str, int]], title: 
 
 
 def _add_credits(m: folium.Map, attribution: Sequence[str]) -> None:
-    """The licence notes of the place data (GeoNames is CC BY 4.0) at the foot of the map."""
-    from geomap.render.elements import HtmlBox
+    """The footer: the map's code and data with their licences, and the place data's notes."""
+    from geomap.render.elements import HtmlBox, icons_licence
+    from geomap.render.offline import credits_html
 
-    if attribution:
-        credits = "Place data: " + "; ".join(escape_text(a) for a in attribution)
-        m.add_child(HtmlBox(credits, position="bottomleft", css_class="gm-credits"))
+    html = credits_html(icons_licence(), list(attribution))
+    m.add_child(HtmlBox(html, position="bottomleft", css_class="gm-credits"))
 
 
-def make_map(
+def make_map(  # noqa: PLR0913 (one keyword per option of `geomap map`)
     gdf: geopandas.GeoDataFrame,
     *,
     mentions: Iterable[Mention] | None = None,
@@ -437,6 +440,7 @@ def make_map(
     draw_country_level: bool = False,
     regions: Sequence[DivisionTally] = (),
     attribution: Sequence[str] = (),
+    cdn: bool = False,
 ) -> folium.Map:
     """A layered incident map; save it with ``.save("map.html")``.
 
@@ -454,8 +458,9 @@ def make_map(
         First-level division polygons (a GeoDataFrame or a file geopandas reads) with a name
         or ISO 3166-2 code field: the regional summary becomes a choropleth.
     tiles
-        xyzservices provider names, or one comma-separated string; the first is shown and
-        the others are offered in the layer control. None or "none" draws no base layer.
+        xyzservices provider names, or one comma-separated string: online base layers
+        offered in the layer control beside the offline basemap, which is shown first (a
+        tile layer that loads no tile falls back to it). None or "none" offers no tiles.
     title
         Shown above the map and as the page title.
     draw_country_level
@@ -467,6 +472,9 @@ def make_map(
     attribution
         Licence notes of the place data behind the incidents (``Gazetteer.attribution_of``),
         shown at the foot of the map.
+    cdn
+        Load Leaflet and the plugins from jsDelivr (pinned versions, with integrity hashes)
+        instead of carrying them inline: a smaller file that needs the network to open.
 
     Returns
     -------
@@ -485,6 +493,7 @@ def make_map(
         msg = 'make_map needs folium: pip install "folium>=0.17"'
         raise ImportError(msg) from e
     from geomap.render.elements import IconSprite, MapData, Start
+    from geomap.render.page import MapPage
 
     rows = _rows(gdf, draw_country_level)
     if len(rows.all) == 0:
@@ -515,14 +524,14 @@ def make_map(
         len(payload["P"]),
     )
 
-    m = _new_map(rows, title)
+    m = _new_map(rows, title, MapPage(cdn=cdn, image_hosts=_tile_hosts(providers)))
     m.add_child(IconSprite([style_for(t, i).icon for i, (t, _) in enumerate(types)]))
-    _add_base_layers(m, providers)
+    _add_base_layers(m, providers, rows, payload)
     m.add_child(MapData(payload))
     timelines = _add_incident_layers(m, types)
     _add_overlays(m, rows, payload, boundaries, regions)
     m.add_child(Start(_add_slider(m, timelines, payload)))
-    _add_controls(m, providers, payload)
+    _add_controls(m, payload)
     _add_boxes(m, rows, types, title)
     _add_credits(m, attribution)
     folium.LayerControl(collapsed=True, position="topright").add_to(m)
@@ -530,18 +539,12 @@ def make_map(
 
 
 def save_map(m: folium.Map, path: Path) -> None:
-    """Save a folium map atomically, with folium's random element ids renumbered in order.
+    """Save a map atomically.
 
-    folium names every element with a random 32-digit hex id, so two saves of one map
-    differ; numbering them in order of appearance makes the file reproducible.
+    The page of a ``make_map`` map numbers folium's random element ids in order of
+    appearance (``geomap.render.page``), so the file is reproducible.
     """
     html = m.get_root().render()
-    ids: dict[str, str] = {}
-
-    def renumber(match: re.Match[str]) -> str:
-        return ids.setdefault(match.group(), f"{len(ids) + 1:032x}")
-
-    html = _FOLIUM_ID.sub(renumber, html)
     with atomic_output(path, ".html") as out:
         out.temp.write_text(html, encoding="utf-8")
         out.info.update(format="HTML", schema="map")

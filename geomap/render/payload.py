@@ -27,7 +27,7 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -215,12 +215,18 @@ class _Strings:
     def add(self, text: str) -> int:
         return self.add_escaped(escape_text(text)) if text else 0
 
-    def column(self, values: pandas.Series) -> list[int]:
-        """Indexes for a column of plain text, escaping each distinct value once."""
+    def column(
+        self, values: pandas.Series, to_html: Callable[[str], str] | None = None
+    ) -> list[int]:
+        """Indexes for a column of plain text, made HTML (escaped, or by ``to_html``) once
+        per distinct value."""
         import pandas as pd
 
         codes, uniques = pd.factorize(values.fillna("").astype(str))
-        ids = [self.add(u) for u in uniques]
+        if to_html is None:
+            ids = [self.add(u) for u in uniques]
+        else:
+            ids = [self.add_escaped(to_html(u)) for u in uniques]
         return [ids[c] for c in codes.tolist()]
 
 
@@ -308,7 +314,7 @@ def incident_payload(
             )
         ],
         "o": strings.column(rows["source"]),
-        "u": [strings.add_escaped(link_url(u)) for u in rows["url"].fillna("").tolist()],
+        "u": strings.column(rows["url"], link_url),
         "l": strings.column(rows["label"]),
         "r": strings.column(rows["relation"]),
     }

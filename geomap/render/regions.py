@@ -94,13 +94,14 @@ def division_summary(rows: pandas.DataFrame) -> list[Division]:
     named = text[(text["admin1"] != "") | (text["admin1_code"] != "")]
     if named.empty:
         return []
+    normal = {a: normalize_name(a) for a in set(named["admin1"])}  # once per distinct name
     frame = pd.DataFrame(
         {
             "country": named["country"].str.upper(),
             "admin1": named["admin1"],
             "code": named["admin1_code"],
             "key": [
-                c if c else f"{cc.upper()}|{normalize_name(a)}"
+                c if c else f"{cc.upper()}|{normal[a]}"
                 for c, cc, a in zip(
                     named["admin1_code"], named["country"], named["admin1"], strict=True
                 )
