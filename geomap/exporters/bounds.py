@@ -234,6 +234,6 @@ def inside(
 
 
 if __name__ == "__main__":  # regenerate the shipped file
-    target = Path(__file__).parent / "data" / _DATA_FILE
+    target = Path(str(resources.files("geomap"))) / "data" / _DATA_FILE
     _write(derive_country_boxes(), target)
     print(f"wrote {target}")
