@@ -52,7 +52,6 @@ BBOX_PAD = 0.5
 WIDE_PAD = 1.5
 FAR_FROM_CITIES500 = {
     "al-walid-iraq": "Iraqi side of the al-Tanf/al-Walid crossing, 150 km west of Rutba",
-    "af-badakhshan-wakhan-district": "the Wakhan corridor, whose east has no cities500 place",
 }
 
 #: Largest distance from a row's point to its division's centroid.
