@@ -252,7 +252,7 @@ def lookup(  # noqa: PLR0913 (one parameter per command-line option)
 @gazetteer.command(context_settings=_CONTEXT)
 @click.option("--force", is_flag=True, help="Rebuild even if an up-to-date index exists.")
 def build(force: bool) -> None:
-    """Build the index from the installed place data (once; about 30 seconds).
+    """Build the index from the installed place data (once; about a minute on 2 cores).
 
     \b
     Example:
