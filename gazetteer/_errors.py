@@ -6,6 +6,7 @@ __all__ = [
     "GazetteerError",
     "GazetteerNotBuiltError",
     "ImportFileError",
+    "NotARegularFileError",
     "OnlineGeocoderError",
     "PlacesFileError",
 ]
@@ -35,3 +36,7 @@ class ImportFileError(GazetteerError, ValueError):
 
 class OnlineGeocoderError(GazetteerError, RuntimeError):
     """The opt-in online geocoder is misconfigured or the service failed to answer."""
+
+
+class NotARegularFileError(GazetteerError, OSError):
+    """A path names a named pipe, a device, a socket or a folder where a file is read."""

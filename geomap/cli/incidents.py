@@ -66,10 +66,11 @@ def incidents_command(
     import dataclasses
 
     from geomap.acled import incidents_to_acled_rows
+    from geomap.exporters.bounds import check_point
     from geomap.pipeline import incidents_with_summary
     from geomap.readers.reports import read_reports
 
-    result = read_reports(paths, columns=columns)
+    result = read_reports(paths, columns=columns, check_point=check_point)
     run = incidents_with_summary(
         result, published=published.date() if published else None, country_hint=country
     )
@@ -111,5 +112,7 @@ def incidents_command(
         click.echo(f"unresolved place: {name} ({count})", err=True)
     for problem in result.skipped:
         click.echo(f"skipped: {problem}", err=True)
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
     if result.skipped:
         sys.exit(1)

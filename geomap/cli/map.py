@@ -11,6 +11,7 @@ import click
 from geomap.cli._base import (
     _CONTEXT,
     _TILES_OPTION,
+    InputFile,
     built_gazetteer,
     cli,
 )
@@ -24,9 +25,7 @@ __all__ = ["map_command"]
 
 
 @cli.command(name="map", context_settings=_CONTEXT)
-@click.argument(
-    "input_path", metavar="INPUT", type=click.Path(exists=True, dir_okay=False, path_type=Path)
-)
+@click.argument("input_path", metavar="INPUT", type=InputFile())
 @click.option(
     "-o",
     "--output",
@@ -38,7 +37,7 @@ __all__ = ["map_command"]
 @_TILES_OPTION
 @click.option(
     "--boundaries",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    type=InputFile(),
     help="First-level division polygons (geoBoundaries, OCHA admin 1, ...) with a name or "
     "ISO 3166-2 code field: the regional summary becomes a choropleth.",
 )
