@@ -25,6 +25,7 @@ from pathlib import Path
 
 from gazetteer.files import read_regular_file
 from geomap._errors import ColumnsError, ReportError, shown
+from geomap._formulas import guard_cell, unguard_cell
 from geomap.records import Incident, date_out_of_range
 
 __all__ = [
@@ -37,6 +38,7 @@ __all__ = [
     "PointCheck",
     "TableRead",
     "acled_country",
+    "acled_csv",
     "incident_from_row",
     "incidents_to_acled_rows",
     "parse_acled_date",
@@ -434,7 +436,7 @@ def _csv_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
                 return
             except csv.Error as e:
                 raise ReportError(str(path), reader.line_num, f"not valid CSV ({e})") from e
-            yield reader.line_num, values
+            yield reader.line_num, [unguard_cell(v) for v in values]
 
     return header, rows()
 
@@ -590,13 +592,24 @@ def incidents_to_acled_rows(
     return out
 
 
+def acled_csv(incidents: Iterable[Incident], *, date_format: str = "%Y-%m-%d") -> str:
+    """Incidents as the text of an ACLED-format CSV (LF line ends), formulas neutralised.
+
+    A text cell a spreadsheet would run as a formula (``=HYPERLINK(...)``, ``@SUM(...)``)
+    gets a leading apostrophe (``geomap._formulas``); reading it back removes it.
+    """
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(ACLED_COLUMNS), lineterminator="\n")
+    writer.writeheader()
+    for row in incidents_to_acled_rows(incidents, date_format=date_format):
+        writer.writerow({k: guard_cell(v) for k, v in row.items()})
+    return buffer.getvalue()
+
+
 def write_acled_csv(
     incidents: Iterable[Incident], path: str | Path, *, date_format: str = "%Y-%m-%d"
 ) -> int:
-    """Write incidents as an ACLED-format CSV; returns the number of rows written."""
-    rows = incidents_to_acled_rows(incidents, date_format=date_format)
-    with Path(path).open("w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=list(ACLED_COLUMNS))
-        writer.writeheader()
-        writer.writerows(rows)
-    return len(rows)
+    """Write incidents as an ACLED-format CSV (:func:`acled_csv`); the number of rows."""
+    text = acled_csv(incidents, date_format=date_format)
+    Path(path).write_text(text, encoding="utf-8", newline="")
+    return text.count("\n") - 1
