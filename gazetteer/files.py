@@ -17,7 +17,14 @@ from pathlib import Path
 
 from gazetteer._errors import NotARegularFileError
 
-__all__ = ["file_kind", "fsync_file", "fsync_folder", "read_regular_file", "replace_durably"]
+__all__ = [
+    "file_kind",
+    "first_bad_utf8",
+    "fsync_file",
+    "fsync_folder",
+    "read_regular_file",
+    "replace_durably",
+]
 
 _KINDS = (
     (stat.S_ISDIR, "a folder"),
@@ -33,6 +40,30 @@ def file_kind(mode: int) -> str:
     if stat.S_ISREG(mode):
         return "a regular file"
     return next((name for test, name in _KINDS if test(mode)), "not a regular file")
+
+
+def first_bad_utf8(path: str | Path) -> tuple[int, bytes] | None:
+    """The line and byte where a file stops being UTF-8 (a NUL counts: a binary file), or
+    None; read in blocks, so a large file costs no memory."""
+    import codecs
+
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    line = 1
+    with open(path, "rb") as f:
+        while block := f.read(1 << 20):
+            nul = block.find(b"\x00")
+            try:
+                decoder.decode(block if nul < 0 else block[:nul], final=False)
+            except UnicodeDecodeError as e:
+                return line + block.count(b"\n", 0, e.start), block[e.start : e.start + 1]
+            if nul >= 0:
+                return line + block.count(b"\n", 0, nul), b"\x00"
+            line += block.count(b"\n")
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return line, b""
+    return None
 
 
 def read_regular_file(path: str | Path, *, limit: int | None = None) -> bytes:
