@@ -7,6 +7,7 @@ __all__ = [
     "GazetteerError",
     "GazetteerNotBuiltError",
     "ImportFileError",
+    "NotARegularFileError",
     "OnlineGeocoderError",
     "PlacesFileError",
     "ServerUnreachableError",
@@ -45,3 +46,7 @@ class DownloadError(GazetteerError, OSError):
 
 class ServerUnreachableError(DownloadError, ConnectionError):
     """The download server cannot be reached: offline, or the server is down."""
+
+
+class NotARegularFileError(GazetteerError, OSError):
+    """A path names a named pipe, a device, a socket or a folder where a file is read."""

@@ -29,7 +29,14 @@ from typing import Any
 from gazetteer.files import fsync_file, fsync_folder
 from geomap._errors import ExportOverwriteError
 
-__all__ = ["MANIFEST_SUFFIX", "AtomicOutput", "atomic_output", "check_overwrite", "manifest_path"]
+__all__ = [
+    "MANIFEST_SUFFIX",
+    "AtomicOutput",
+    "atomic_output",
+    "check_overwrite",
+    "file_digest",
+    "manifest_path",
+]
 
 MANIFEST_SUFFIX = ".geomap.json"
 _SQLITE_SIDE_FILES = ("-journal", "-wal", "-shm")
@@ -40,7 +47,8 @@ def manifest_path(path: Path) -> Path:
     return path.with_name(path.name + MANIFEST_SUFFIX)
 
 
-def _digest(path: Path) -> str:
+def file_digest(path: Path) -> str:
+    """The SHA-256 of a file, as manifests record it."""
     with path.open("rb") as f:
         return hashlib.file_digest(f, "sha256").hexdigest()
 
@@ -71,7 +79,7 @@ def check_overwrite(path: Path, companions: Sequence[Path] = (), *, force: bool 
         if (
             not target.is_file()
             or target.stat().st_size != entry.get("bytes")
-            or _digest(target) != entry.get("sha256")
+            or file_digest(target) != entry.get("sha256")
         ):
             msg = (
                 f"{str(target)!r} was changed since geomap wrote it; "
@@ -105,7 +113,7 @@ def _commit(out: AtomicOutput) -> int:
     files: dict[str, dict[str, Any]] = {}
     for temp, final in pairs:
         fsync_file(temp)
-        digest = out.sha256 if temp == out.temp and out.sha256 else _digest(temp)
+        digest = out.sha256 if temp == out.temp and out.sha256 else file_digest(temp)
         files[final.name] = {"bytes": temp.stat().st_size, "sha256": digest}
     manifest = {"generator": "geomap", **out.info, "file": out.target.name, "files": files}
     manifest_temp = out.temp.with_name(out.temp.name + ".manifest")

@@ -16,26 +16,35 @@ from __future__ import annotations
 import csv
 import io
 import logging
-from collections.abc import Iterable, Iterator, Mapping
+import math
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 
-from geomap._errors import ColumnsError, ReportError
-from geomap.records import Incident
+from gazetteer.files import read_regular_file
+from geomap._errors import ColumnsError, ReportError, shown
+from geomap._formulas import guard_cell, unguard_cell
+from geomap.records import Incident, date_out_of_range
 
 __all__ = [
     "ACLED_COLUMNS",
     "ACLED_COUNTRY_NAMES",
     "COLUMN_ALIASES",
     "DISORDER_TYPES",
+    "MAX_FATALITIES",
     "TABLE_SUFFIXES",
+    "PointCheck",
+    "TableRead",
     "acled_country",
+    "acled_csv",
     "incident_from_row",
     "incidents_to_acled_rows",
     "parse_acled_date",
     "parse_columns",
     "read_acled",
+    "read_table",
     "write_acled_csv",
 ]
 
@@ -124,6 +133,12 @@ DISORDER_TYPES = {
     "Riots": "Demonstrations",
     "Strategic developments": "Strategic developments",
 }
+#: The most fatalities a row may give: more is a typo or an overflow (1e30, inf).
+MAX_FATALITIES = 1_000_000
+#: Checks a row's point against its country: ``(country, lat, lon) -> (lat, lon, note)``,
+#: the point as placed and a note when it was corrected (latitude and longitude swapped);
+#: raises ValueError saying what is wrong and the fix when the point cannot be right.
+PointCheck = Callable[[str, float, float], tuple[float, float, str]]
 _DATE_FORMATS = ("%Y-%m-%d", "%d-%b-%y", "%Y%m%d", "%d %B %Y", "%d-%B-%Y", "%d-%b-%Y", "%d %b %Y")
 _GEOMAP_MARKERS = ("incident_id", "event_date", "label")
 _REQUIRED = ("event_date",)
@@ -184,7 +199,7 @@ def parse_acled_date(value: str) -> date:
             return datetime.strptime(text, fmt).date()
         except ValueError:
             continue
-    msg = f"cannot read the date {value!r}; write it as 2020-12-31, 31-Dec-20 or 20201231"
+    msg = f"cannot read the date {shown(value)}; write it as 2020-12-31, 31-Dec-20 or 20201231"
     raise ValueError(msg)
 
 
@@ -222,15 +237,16 @@ def acled_country(code: str) -> tuple[str, str]:
     return str(int(found.numeric)), str(name)
 
 
-def _int(row: Mapping[str, str], key: str, default: int | None) -> int | None:
-    text = (row.get(key) or "").strip()
-    if not text:
+def _int(row: Mapping[str, str], key: str, default: int | None, high: int) -> int | None:
+    """A whole number from 0 (or 1 for a precision) to ``high``; "3.0" is 3, "1e30" an error."""
+    value = _float(row, key)
+    if value is None:
         return default
-    try:
-        return int(float(text))
-    except ValueError:
-        msg = f"{key} {text!r} is not a number"
-        raise ValueError(msg) from None
+    low = 0 if default is None else 1
+    if not (value.is_integer() and low <= value <= high):  # inf and nan fail too
+        msg = f"{key} {shown(row[key].strip())} is not a whole number from {low} to {high:,}"
+        raise ValueError(msg)
+    return int(value)
 
 
 def _float(row: Mapping[str, str], key: str) -> float | None:
@@ -240,8 +256,53 @@ def _float(row: Mapping[str, str], key: str) -> float | None:
     try:
         return float(text)
     except ValueError:
-        msg = f"{key} {text!r} is not a number"
+        msg = f"{key} {shown(text)} is not a number"
         raise ValueError(msg) from None
+
+
+def _out_of_range(lat: float, lon: float) -> str:
+    if not (math.isfinite(lat) and math.isfinite(lon)):
+        return f"latitude {lat} and longitude {lon} must be finite numbers"
+    if -90 <= lat <= 90 and -180 <= lon <= 180:
+        return ""
+    return (
+        f"latitude {lat}, longitude {lon} is out of range (latitude -90 to 90, "
+        "longitude -180 to 180)"
+    )
+
+
+def _point(
+    row: Mapping[str, str], country: str, check_point: PointCheck | None
+) -> tuple[float | None, float | None, str]:
+    """The row's latitude and longitude, checked, and a note if they were corrected."""
+    lat, lon = _float(row, "latitude"), _float(row, "longitude")
+    if lat is None or lon is None:
+        if (lat is None) != (lon is None):
+            msg = "latitude and longitude must both be given or both be empty"
+            raise ValueError(msg)
+        return None, None, ""
+    if problem := _out_of_range(lat, lon):
+        if _out_of_range(lon, lat):
+            raise ValueError(problem)
+        if check_point is None or not country:
+            msg = f"{problem}; they look swapped: exchange the latitude and longitude values"
+            raise ValueError(msg)
+        try:  # swapped, the point must lie in the row's country for the swap to be sure
+            placed = check_point(country, lon, lat)
+        except ValueError:
+            msg = f"{problem}; swapped they are not in {country} either: correct them"
+            raise ValueError(msg) from None
+        if placed[2]:  # the checker swapped them back: no sure reading
+            msg = f"{problem}; correct the latitude and longitude"
+            raise ValueError(msg)
+        note = (
+            f"latitude {lat} and longitude {lon} were swapped: placed at latitude {lon}, "
+            f"longitude {lat}, in {country}; exchange the values in the table"
+        )
+        return lon, lat, note
+    if check_point is None or not country:
+        return lat, lon, ""
+    return check_point(country, lat, lon)
 
 
 @lru_cache(maxsize=64)
@@ -250,26 +311,40 @@ def _file_names(path: str) -> tuple[str, str]:
     return p.stem, p.name
 
 
-def incident_from_row(row: Mapping[str, str], *, path: str, line: int) -> Incident:
+def incident_from_row(
+    row: Mapping[str, str], *, path: str, line: int, check_point: PointCheck | None = None
+) -> Incident:
     """One ACLED-named row as an incident; rows without coordinates keep their place names
-    for geocoding (``latitude`` None). Raises :class:`ReportError` naming the file and line."""
+    for geocoding (``latitude`` None). Raises :class:`ReportError` naming the file and line.
+
+    Coordinates must be in range, and with ``check_point`` inside the row's country; a row
+    whose latitude and longitude are out of range but swapped lie in its country is placed
+    swapped (:func:`read_table` gives the note)."""
+    return _incident_and_note(row, path=path, line=line, check_point=check_point)[0]
+
+
+def _incident_and_note(
+    row: Mapping[str, str], *, path: str, line: int, check_point: PointCheck | None
+) -> tuple[Incident, str]:
     try:
         raw_date = (row.get("event_date") or "").strip()
         if not raw_date:
             msg = "the event_date is empty"
             raise ValueError(msg)
-        lat, lon = _float(row, "latitude"), _float(row, "longitude")
-        if (lat is None) != (lon is None):
-            msg = "latitude and longitude must both be given or both be empty"
+        event_date = parse_acled_date(raw_date)
+        if why := date_out_of_range(event_date):
+            msg = f"the event_date {why}"
             raise ValueError(msg)
+        country = _country_code(row.get("iso") or "", row.get("country") or "")
+        lat, lon, note = _point(row, country, check_point)
         stem, name = _file_names(path)
         source = (row.get("source") or "").strip()
         sub = (row.get("sub_event_type") or "").strip()
         event_type = (row.get("event_type") or "").strip()
-        return Incident(
+        incident = Incident(
             incident_id=(row.get("event_id_cnty") or "").strip() or f"{stem}-{line}",
-            event_date=parse_acled_date(raw_date),
-            time_precision=_int(row, "time_precision", 1) or 1,
+            event_date=event_date,
+            time_precision=_int(row, "time_precision", 1, 3) or 1,
             date_phrase="",
             event_type=event_type,
             sub_event_type=sub,
@@ -278,15 +353,15 @@ def incident_from_row(row: Mapping[str, str], *, path: str, line: int) -> Incide
             place_id="",
             latitude=lat,
             longitude=lon,
-            geo_precision=_int(row, "geo_precision", 1) or 1,
-            country=_country_code(row.get("iso") or "", row.get("country") or ""),
+            geo_precision=_int(row, "geo_precision", 1, 4) or 1,
+            country=country,
             admin1=(row.get("admin1") or "").strip(),
             admin1_code="",
             admin2=(row.get("admin2") or "").strip(),
             actor1=(row.get("actor1") or "").strip(),
             assoc_actor_1=(row.get("assoc_actor_1") or "").strip(),
             actor2=(row.get("actor2") or "").strip(),
-            killed=_int(row, "fatalities", None),
+            killed=_int(row, "fatalities", None, MAX_FATALITIES),
             quote=(row.get("notes") or "").strip(),
             report_id=f"{name}:{line}",
             source=source,
@@ -296,6 +371,7 @@ def incident_from_row(row: Mapping[str, str], *, path: str, line: int) -> Incide
         )
     except ValueError as e:
         raise ReportError(path, line, f"{e}; fix the row or remove it") from e
+    return incident, note
 
 
 def _mapped(header: list[str], columns: Mapping[str, str] | None, path: str) -> dict[str, str]:
@@ -322,17 +398,21 @@ def _mapped(header: list[str], columns: Mapping[str, str] | None, path: str) -> 
     if missing:
         msg = (
             f"no {missing[0]} column: this is not an ACLED or geomap table; its columns are "
-            f"{', '.join(names) or 'none'}; map yours with --columns date=...,location=..."
+            f"{', '.join(names) or 'none'}; map yours with --columns date=...,location=... "
+            "(geomap run and geomap incidents)"
         )
         raise ReportError(path, 1, msg)
     if not any(c in mapping for c in _PLACE_COLUMNS):
-        msg = "no location, admin1, country or latitude column; map one with --columns location=..."
+        msg = (
+            "no location, admin1, country or latitude column; map one with --columns "
+            "location=... (geomap run and geomap incidents)"
+        )
         raise ReportError(path, 1, msg)
     return mapping
 
 
 def _csv_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
-    data = path.read_bytes()
+    data = read_regular_file(path)
     if b"\x00" in data[:8192]:
         raise ReportError(str(path), 0, "this is a binary file, not a CSV table")
     if data.startswith(b"\xef\xbb\xbf"):
@@ -356,7 +436,7 @@ def _csv_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
                 return
             except csv.Error as e:
                 raise ReportError(str(path), reader.line_num, f"not valid CSV ({e})") from e
-            yield reader.line_num, values
+            yield reader.line_num, [unguard_cell(v) for v in values]
 
     return header, rows()
 
@@ -395,10 +475,22 @@ def _xlsx_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
     return [cell(v) for v in first], rows()
 
 
-def read_acled(
-    path: str | Path, *, columns: Mapping[str, str] | None = None
-) -> tuple[list[Incident], list[ReportError]]:
-    """Read an incident table (CSV or XLSX): its rows as incidents and its bad rows.
+@dataclass(slots=True)
+class TableRead:
+    """What :func:`read_table` read: the rows, the rows skipped, and notes on rows corrected."""
+
+    incidents: list[Incident] = field(default_factory=list)
+    skipped: list[ReportError] = field(default_factory=list)
+    notes: list[ReportError] = field(default_factory=list)  # file, line, what was corrected
+
+
+def read_table(
+    path: str | Path,
+    *,
+    columns: Mapping[str, str] | None = None,
+    check_point: PointCheck | None = None,
+) -> TableRead:
+    """Read an incident table (CSV or XLSX): its rows, its bad rows, and corrections made.
 
     Parameters
     ----------
@@ -406,35 +498,54 @@ def read_acled(
         An ACLED export, a geomap CSV, or any table when ``columns`` maps it.
     columns
         ACLED column name (or alias) -> the table's column (see :func:`parse_columns`).
+    check_point
+        Checks each row's point against its country (see :data:`PointCheck`); without it
+        coordinates are only checked to be in range.
 
-    Returns
-    -------
-    tuple of (list of Incident, list of ReportError)
-        The rows read, and each row skipped with its file, line and reason. A table that
-        cannot be read at all raises :class:`ReportError`.
+    Raises
+    ------
+    ReportError
+        For a table that cannot be read at all.
     """
     path = Path(path)
     name = str(path)
     header, rows = _xlsx_rows(path) if path.suffix.lower() == ".xlsx" else _csv_rows(path)
     mapping = _mapped(header, parse_columns(columns) if columns else None, name)
     position = {ours: header.index(theirs) for ours, theirs in mapping.items()}
-    incidents: list[Incident] = []
-    skipped: list[ReportError] = []
+    read = TableRead()
     width = len(header)
     for line, values in rows:
         if not any(v.strip() for v in values):
             continue
         if len(values) != width:
             msg = f"the row has {len(values)} fields, the header {width}; check its quoting"
-            skipped.append(ReportError(name, line, msg))
+            read.skipped.append(ReportError(name, line, msg))
             continue
         row = {ours: values[k] for ours, k in position.items()}
         try:
-            incidents.append(incident_from_row(row, path=name, line=line))
+            incident, note = _incident_and_note(row, path=name, line=line, check_point=check_point)
         except ReportError as e:
-            skipped.append(e)
-    logger.info("read_acled read %s rows from %s (%s skipped)", len(incidents), name, len(skipped))
-    return incidents, skipped
+            read.skipped.append(e)
+            continue
+        read.incidents.append(incident)
+        if note:
+            read.notes.append(ReportError(name, line, note))
+    logger.info(
+        "read_table read %s rows from %s (%s skipped)", len(read.incidents), name, len(read.skipped)
+    )
+    return read
+
+
+def read_acled(
+    path: str | Path, *, columns: Mapping[str, str] | None = None
+) -> tuple[list[Incident], list[ReportError]]:
+    """Read an incident table: its rows as incidents, and each row skipped with its file,
+    line and reason (:func:`read_table`, without a country check of the coordinates).
+
+    A table that cannot be read at all raises :class:`ReportError`.
+    """
+    read = read_table(path, columns=columns)
+    return read.incidents, read.skipped
 
 
 def _number(value: float | None) -> str:
@@ -481,13 +592,24 @@ def incidents_to_acled_rows(
     return out
 
 
+def acled_csv(incidents: Iterable[Incident], *, date_format: str = "%Y-%m-%d") -> str:
+    """Incidents as the text of an ACLED-format CSV (LF line ends), formulas neutralised.
+
+    A text cell a spreadsheet would run as a formula (``=HYPERLINK(...)``, ``@SUM(...)``)
+    gets a leading apostrophe (``geomap._formulas``); reading it back removes it.
+    """
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(ACLED_COLUMNS), lineterminator="\n")
+    writer.writeheader()
+    for row in incidents_to_acled_rows(incidents, date_format=date_format):
+        writer.writerow({k: guard_cell(v) for k, v in row.items()})
+    return buffer.getvalue()
+
+
 def write_acled_csv(
     incidents: Iterable[Incident], path: str | Path, *, date_format: str = "%Y-%m-%d"
 ) -> int:
-    """Write incidents as an ACLED-format CSV; returns the number of rows written."""
-    rows = incidents_to_acled_rows(incidents, date_format=date_format)
-    with Path(path).open("w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=list(ACLED_COLUMNS))
-        writer.writeheader()
-        writer.writerows(rows)
-    return len(rows)
+    """Write incidents as an ACLED-format CSV (:func:`acled_csv`); the number of rows."""
+    text = acled_csv(incidents, date_format=date_format)
+    Path(path).write_text(text, encoding="utf-8", newline="")
+    return text.count("\n") - 1

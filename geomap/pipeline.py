@@ -15,15 +15,20 @@ the reports of one event, and writes to one folder:
 - ``places.geojson``: every resolved place mention with its report and offsets;
 - ``map.html``: the layered map;
 - ``summary.json``: what was read, found, merged, left unplaced or unresolved, skipped (with
-  reasons) and how long each stage took.
+  reasons), passed over, corrected, and how long each stage took.
 
 Two runs over the same input write byte-identical files, ``summary.json``'s ``seconds``
 aside: ids and order are deterministic, folium's random element ids are renumbered, and
-GeoPackages carry a fixed date. Every file is written atomically.
+GeoPackages carry a fixed date. The files are replaced as a set (``geomap._outputs``):
+written into a staging folder, then moved into place only when all are complete; before
+any work the output folder is checked to be writable and every file to be replaced to be
+geomap's, unedited (``force`` overrides); inputs that give no report at all stop the run
+with :class:`NoReportsError` before anything is written.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import time
@@ -31,21 +36,22 @@ import warnings
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gazetteer import Gazetteer
 from geomap._atomic import atomic_output
-from geomap._errors import GeomapError
+from geomap._errors import GeomapError, NoReportsError, OutputWriteError, shown
+from geomap._outputs import OutputSet
 from geomap.geoparser.parse import default_gazetteer, geoparse
 from geomap.incidents.dates import dayfirst_for_language
 from geomap.incidents.extract import extract_incidents
 from geomap.incidents.geocode import assign_divisions, division_tallies, geocode_incidents
 from geomap.incidents.merge import merge_incidents
 from geomap.readers.reports import ReadResult, Report
-from geomap.records import Incident, Mention
+from geomap.records import Incident, Mention, date_out_of_range
 
 if TYPE_CHECKING:
     import geopandas
@@ -58,6 +64,7 @@ __all__ = [
     "RunSummary",
     "incidents_from_reports",
     "incidents_with_summary",
+    "output_names",
     "run",
 ]
 
@@ -90,6 +97,8 @@ class RunSummary:
     unresolved_places: tuple[tuple[str, int], ...]  # (name, count), most frequent first
     skipped: tuple[tuple[str, int, str], ...] = field(default_factory=tuple)  # file, line, why
     reports_without_published: int = 0  # reports with no published date, none given for the run
+    ignored: tuple[tuple[str, str], ...] = field(default_factory=tuple)  # path, why: notes
+    notes: tuple[tuple[str, int, str], ...] = field(default_factory=tuple)  # rows corrected
 
     @property
     def incidents_not_mappable(self) -> int:
@@ -111,6 +120,8 @@ class RunSummary:
             "unresolved_places": dict(self.unresolved_places),
             "skipped": [{"path": p, "line": n, "reason": r} for p, n, r in self.skipped],
             "reports_without_published": self.reports_without_published,
+            "ignored": [{"path": p, "reason": r} for p, r in self.ignored],
+            "notes": [{"path": p, "line": n, "note": r} for p, n, r in self.notes],
         }
 
 
@@ -205,10 +216,9 @@ def _parse_formats(formats: Iterable[str]) -> list[str]:
 
 def _split(
     reports: ReadResult | Iterable[Report | Incident],
-) -> tuple[list[Report], list[Incident], list[tuple[str, int, str]]]:
+) -> tuple[list[Report], list[Incident], ReadResult]:
     if isinstance(reports, ReadResult):
-        skipped = [(e.path, e.line, e.problem) for e in reports.skipped]
-        return list(reports.reports), list(reports.incidents), skipped
+        return list(reports.reports), list(reports.incidents), reports
     texts: list[Report] = []
     rows: list[Incident] = []
     for item in reports:
@@ -217,9 +227,18 @@ def _split(
         elif isinstance(item, Report):
             texts.append(item)
         else:
-            msg = f"expected Report or Incident records, got {type(item).__name__}: {item!r}"
+            msg = f"expected Report or Incident records, got {type(item).__name__}: {shown(item)}"
             raise TypeError(msg)
-    return texts, rows, []
+    return texts, rows, ReadResult()
+
+
+def _sane_dates(incidents: list[Incident]) -> list[Incident]:
+    """Dates read from text outside the sane range ("in January 1000") are dropped, with why."""
+    out = []
+    for i in incidents:
+        why = date_out_of_range(i.event_date) if i.event_date else ""
+        out.append(replace(i, event_date=None, date_note=f"the text's date {why}") if why else i)
+    return out
 
 
 def incidents_with_summary(
@@ -257,7 +276,7 @@ def incidents_with_summary(
     warning and in the summary: dates relative to it ("on Tuesday", "last month") cannot be
     placed in time, and events without a date phrase get none.
     """
-    texts, rows, skipped = _split(reports)
+    texts, rows, read = _split(reports)
     gaz = gazetteer or default_gazetteer()
     found: list[Incident] = []
     silent: list[str] = []
@@ -287,7 +306,7 @@ def incidents_with_summary(
         )
         if not extraction.incidents:
             silent.append(report.id)
-        found.extend(extraction.incidents)
+        found.extend(_sane_dates(extraction.incidents))
         unresolved.update(extraction.unresolved)
     logger.info("extracted %d incidents from %d reports", len(found), len(texts))
     merged = merge_incidents(found) if merge else found
@@ -307,7 +326,9 @@ def incidents_with_summary(
             1 for i in incidents if i.latitude is not None and not i.mappable
         ),
         unresolved_places=tuple(sorted(unresolved.items(), key=lambda kv: (-kv[1], kv[0]))),
-        skipped=tuple(skipped),
+        skipped=tuple((e.path, e.line, e.problem) for e in read.skipped),
+        ignored=tuple(read.ignored),
+        notes=tuple((e.path, e.line, e.problem) for e in read.notes),
         reports_without_published=undated,
     )
     return IncidentRun(incidents, summary, all_mentions)
@@ -333,6 +354,61 @@ def incidents_from_reports(
     ).incidents
 
 
+def output_names(formats: Iterable[str]) -> tuple[str, ...]:
+    """The files :func:`run` writes for these formats, in the order they are put in place
+    (``summary.json`` last: a folder with it complete holds a complete set)."""
+    incidents = [f"incidents{FORMATS[name]}" for name in _parse_formats(formats)]
+    return (*incidents, "places.geojson", "map.html", "summary.json")
+
+
+def _write_failure(folder: Path, error: Exception) -> str:
+    """Why writing failed, in words: the system's reason, or that the disk is full."""
+    import shutil
+
+    if isinstance(error, OSError) and error.strerror:
+        return error.strerror
+    with contextlib.suppress(OSError):
+        if shutil.disk_usage(folder).free < 1 << 20:
+            return "no space left on the device"
+    first = (str(error).strip().splitlines() or [type(error).__name__])[0]
+    return first if len(first) <= 160 else first[:159] + "…"
+
+
+@contextmanager
+def _writing(folder: Path) -> Iterator[None]:
+    """Turn a failed write (a full disk, a quota, a dead drive) into one clear error."""
+    import pyogrio.errors
+
+    try:
+        yield
+    except GeomapError:
+        raise
+    except (OSError, pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as e:
+        msg = (
+            f"cannot write the outputs to {folder}: {_write_failure(folder, e)}; the previous "
+            "outputs are untouched; free some space or choose another folder (-o)"
+        )
+        raise OutputWriteError(msg) from e
+
+
+_Skipped = list[tuple[str, int, str]]
+
+
+def _left_out(gdf: geopandas.GeoDataFrame) -> tuple[geopandas.GeoDataFrame, _Skipped]:
+    """Rows whose point fails the export checks, taken out and said why, before writing."""
+    from geomap.exporters.suspects import find_suspects
+
+    suspects = find_suspects(gdf)
+    if not suspects:
+        return gdf, []
+    skipped = [
+        (str(gdf["report_id"].iat[s.position]), 0, f"incident {s.incident_id}: {s.problem}")
+        for s in suspects
+    ]
+    kept = gdf.drop(index=gdf.index[[s.position for s in suspects]]).reset_index(drop=True)
+    return kept, skipped
+
+
 def run(  # noqa: PLR0913 (one keyword per option of `geomap run`)
     paths: Sequence[str | Path],
     out_dir: str | Path,
@@ -344,7 +420,10 @@ def run(  # noqa: PLR0913 (one keyword per option of `geomap run`)
     tiles: str | Sequence[str] | None = None,
     cdn: bool = False,
     formats: Iterable[str] = DEFAULT_FORMATS,
+    columns: str | None = None,
     strict: bool = False,
+    force: bool = False,
+    gazetteer: Gazetteer | None = None,
     progress: Callable[[str], None] | None = None,
     dayfirst: bool | None = None,
 ) -> RunOutput:
@@ -370,8 +449,16 @@ def run(  # noqa: PLR0913 (one keyword per option of `geomap run`)
         Link Leaflet and its plugins from a CDN instead of carrying them in ``map.html``.
     formats
         Incident file formats to write (see ``FORMATS``).
+    columns
+        How tables that are neither ACLED's nor geomap's name their columns
+        (``"date=Date,location=Town"``).
     strict
         Stop at the first bad input, before writing anything.
+    force
+        Replace output files geomap did not write, or that were edited since.
+    gazetteer
+        The gazetteer to use (left open); by default the installed one, opened (and built
+        if needed) for the run and closed after it.
     progress
         Called with the name of each stage as it starts.
     dayfirst
@@ -380,10 +467,17 @@ def run(  # noqa: PLR0913 (one keyword per option of `geomap run`)
 
     Raises
     ------
+    OutputFolderError, ExportOverwriteError
+        Before any work: the folder cannot be written to, or a file to replace is not
+        geomap's to replace.
+    NoReportsError
+        No report or table row could be read; nothing is written.
     ReportError
         With ``strict``, for the first input that cannot be read; nothing is written.
+    OutputWriteError
+        Writing failed (a full disk); the previous outputs are untouched.
     """
-    from gazetteer import Gazetteer
+    from geomap.exporters.bounds import check_point
     from geomap.exporters.tables import mentions_to_geodataframe
     from geomap.exporters.write import export
     from geomap.frame import to_geodataframe
@@ -392,47 +486,49 @@ def run(  # noqa: PLR0913 (one keyword per option of `geomap run`)
 
     chosen = _parse_formats(formats)
     out = RunOutput(Path(out_dir))
+    outputs = OutputSet(out.out_dir, output_names(chosen), force=force)
+    outputs.prepare()
     with _stage(out, "read", progress):
-        read = read_reports(paths, strict=strict)
+        read = read_reports(paths, strict=strict, columns=columns, check_point=check_point)
+    if not read.reports and not read.incidents:
+        raise NoReportsError([str(p) for p in paths], read.skipped)
     with _stage(out, "gazetteer", progress):
-        gaz = Gazetteer.open(places=places)
+        gaz = gazetteer or Gazetteer.open(places=places)
     try:
         with _stage(out, "extract", progress):
             found = incidents_with_summary(
                 read, gazetteer=gaz, published=published, country_hint=country, dayfirst=dayfirst
             )
         with _stage(out, "frame", progress):
-            gdf = to_geodataframe(found.incidents)
+            gdf, left_out = _left_out(to_geodataframe(found.incidents))
             mentions = mentions_to_geodataframe(found.mentions)
             credits = gaz.attribution_of([*gdf["place_id"].dropna(), *mentions["place_id"]])
-        out.summary = found.summary
-        out.out_dir.mkdir(parents=True, exist_ok=True)
-        with _stage(out, "write", progress):
-            for name in chosen:
-                path = out.out_dir / f"incidents{FORMATS[name]}"
-                layers = {"mentions": mentions} if name == "gpkg" else None
-                export(gdf, path, format=name, layers=layers, attribution=credits)
-                out.files.append(path)
-            out.places = _write_places(mentions, out.out_dir / "places.geojson")
-            out.files.append(out.out_dir / "places.geojson")
-        with _stage(out, "map", progress), warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            m = make_map(
-                gdf,
-                mentions=[m for _, m in found.mentions],
-                boundaries=boundaries,
-                tiles=DEFAULT_TILES if tiles is None else tiles,
-                regions=() if boundaries is not None else division_tallies(gaz, gdf),
-                attribution=credits,
-                cdn=cdn,
-            )
-            save_map(m, out.out_dir / "map.html")
-            out.files.append(out.out_dir / "map.html")
+        out.summary = replace(found.summary, skipped=(*found.summary.skipped, *left_out))
+        with outputs.staging() as staging, _writing(out.out_dir):
+            with _stage(out, "write", progress):
+                for name in chosen:
+                    path = staging / f"incidents{FORMATS[name]}"
+                    layers = {"mentions": mentions} if name == "gpkg" else None
+                    export(gdf, path, format=name, layers=layers, attribution=credits)
+                out.places = _write_places(mentions, staging / "places.geojson")
+            with _stage(out, "map", progress), warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                m = make_map(
+                    gdf,
+                    mentions=[m for _, m in found.mentions],
+                    boundaries=boundaries,
+                    tiles=DEFAULT_TILES if tiles is None else tiles,
+                    regions=() if boundaries is not None else division_tallies(gaz, gdf),
+                    attribution=credits,
+                    cdn=cdn,
+                )
+                save_map(m, staging / "map.html")
+            for w in caught:
+                logger.warning("map: %s", w.message)
+            out.incidents_drawn = int(gdf["mappable"].fillna(False).sum()) if len(gdf) else 0
+            out.files = [out.out_dir / name for name in outputs.names]
+            _write_json(staging / "summary.json", out.to_dict())
     finally:
-        gaz.close()
-    for w in caught:
-        logger.warning("map: %s", w.message)
-    out.incidents_drawn = int(gdf["mappable"].fillna(False).sum()) if len(gdf) else 0
-    _write_json(out.out_dir / "summary.json", out.to_dict())
-    out.files.append(out.out_dir / "summary.json")
+        if gazetteer is None:
+            gaz.close()
     return out

@@ -9,6 +9,7 @@ from typing import Any
 from gazetteer.records import Candidate
 
 __all__ = [
+    "EARLIEST_YEAR",
     "GEO_PRECISION",
     "MENTION_KINDS",
     "TIME_PRECISION",
@@ -16,7 +17,30 @@ __all__ = [
     "DivisionTally",
     "Incident",
     "Mention",
+    "date_out_of_range",
+    "latest_year",
 ]
+
+#: Dates before this year, in front matter, tables or text, are a bad input: a typo or a
+#: day that never was (and pandas cannot hold years before 1677).
+EARLIEST_YEAR = 1900
+
+
+def latest_year() -> int:
+    """The last year a date may have: next year (clocks and time zones differ)."""
+    return date.today().year + 1
+
+
+def date_out_of_range(day: date) -> str:
+    """Why a date is out of the sane range, or "" when it is in it.
+
+    >>> date_out_of_range(date(1, 1, 1))
+    '0001-01-01 is outside 1900 to ...'
+    """
+    if EARLIEST_YEAR <= day.year <= latest_year():
+        return ""
+    return f"{day.isoformat()} is outside {EARLIEST_YEAR} to {latest_year()}"
+
 
 #: "place" is a place name; "demonym" an adjective or demonym ("Iraqi") pointing at a country;
 #: "site" a place name inside the name of a site or organisation ("Mosul University"),

@@ -22,6 +22,8 @@ LAYERS: dict[str, int] = {
     "geomap._errors": 0,
     "geomap._version": 0,
     "geomap._atomic": 0,
+    "geomap._outputs": 0,  # the set of files a run writes, replaced together
+    "geomap._formulas": 0,  # CSV cells a spreadsheet would run, neutralised
     "geomap.records": 0,
     "geomap.acled": 1,  # ACLED's codebook, both ways: tables read, rows written
     "geomap.readers": 1,

@@ -187,19 +187,29 @@ def test_lookup_admin1(small_cache: Path) -> None:
     assert [c["admin1_code"] for c in json.loads(result.output)] == ["US-IL"]
 
 
-def test_unknown_country_is_one_error_line(small_cache: Path) -> None:
-    result = _run("gazetteer", "lookup", "Paris", "--country", "ZZ")
-    line = _error_line(result)
-    assert line == "Error: unknown country 'ZZ'; give an ISO 3166-1 alpha-2 code such as IQ or US"
+def _usage_error_line(result: Result) -> str:
+    """The last line a usage error prints (exit status 2), after the usage."""
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    return result.output.strip().splitlines()[-1]
 
 
-def test_unknown_feature_is_one_error_line(small_cache: Path) -> None:
-    line = _error_line(_run("gazetteer", "lookup", "Paris", "--feature", "castle"))
-    assert line.startswith("Error: unknown feature 'castle'; use one of")
+def test_unknown_country_is_a_usage_error(small_cache: Path) -> None:
+    line = _usage_error_line(_run("gazetteer", "lookup", "Paris", "--country", "ZZ"))
+    assert line == (
+        "Error: Invalid value for '--country': unknown country 'ZZ'; give an ISO 3166-1 "
+        "alpha-2 code such as IQ or US"
+    )
 
 
-def test_verbose_shows_the_exception(small_cache: Path) -> None:
-    result = _run("--verbose", "gazetteer", "lookup", "Paris", "--country", "ZZ")
+def test_unknown_feature_is_a_usage_error(small_cache: Path) -> None:
+    line = _usage_error_line(_run("gazetteer", "lookup", "Paris", "--feature", "castle"))
+    assert line.startswith("Error: Invalid value for '--feature': unknown feature 'castle'; use")
+
+
+def test_verbose_shows_the_exception(small_cache: Path, tmp_path: Path) -> None:
+    path = _places_file(tmp_path, "camp-x,Camp X,,95,44.0,military_base,IQ,,,,me")
+    result = _run("--verbose", "gazetteer", "lookup", "Camp X", "--places", str(path))
     assert result.exit_code == 1
     assert isinstance(result.exception, GazetteerError)
 
@@ -248,9 +258,9 @@ def test_places_file_with_a_bad_row(small_cache: Path, tmp_path: Path) -> None:
 
 
 def test_places_file_must_exist(small_cache: Path, tmp_path: Path) -> None:
-    result = _run("gazetteer", "lookup", "Basra", "--places", str(tmp_path / "nowhere.csv"))
-    assert result.exit_code == 2
-    assert "does not exist" in result.output
+    missing = tmp_path / "nowhere.csv"
+    line = _error_line(_run("gazetteer", "lookup", "Basra", "--places", str(missing)))
+    assert line == f"Error: {missing}: no such file or folder; check the path"
 
 
 # --------------------------------------------------------------------------- build, info
@@ -324,7 +334,7 @@ def test_full_lookup_paris_texas() -> None:
 
 @pytest.mark.slow
 def test_full_unknown_country() -> None:
-    line = _error_line(_run("gazetteer", "lookup", "Basra", "--country", "ZZ"))
+    line = _usage_error_line(_run("gazetteer", "lookup", "Basra", "--country", "ZZ"))
     assert "ISO 3166-1" in line
 
 

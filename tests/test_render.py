@@ -416,10 +416,15 @@ def test_cli_map_reads_an_acled_csv(tmp_path: Path) -> None:
     ]
 
 
-def test_cli_map_bad_tiles_is_one_error_line(geojson_input: Path, tmp_path: Path) -> None:
+def test_cli_map_bad_tiles_is_a_usage_error(geojson_input: Path, tmp_path: Path) -> None:
     result = _run("map", str(geojson_input), "-o", str(tmp_path / "m.html"), "--tiles", "Nope.Nope")
-    assert result.exit_code == 1
-    assert result.stderr.startswith("Error: unknown tile provider 'Nope.Nope'")
+    assert result.exit_code == 2
+    assert (
+        result.stderr.strip()
+        .splitlines()[-1]
+        .startswith("Error: Invalid value for '--tiles': unknown tile provider 'Nope.Nope'")
+    )
+    assert not (tmp_path / "m.html").exists()
 
 
 def test_cli_map_unreadable_input(tmp_path: Path) -> None:

@@ -37,7 +37,7 @@ from pathlib import Path
 
 from gazetteer._errors import GazetteerError, ImportFileError
 from gazetteer.build import index_path
-from gazetteer.files import exclusive, replace_durably, sha256_of
+from gazetteer.files import exclusive, first_bad_utf8, replace_durably, sha256_of
 from gazetteer.imports.db import EVENTS_SCHEMA, IMPORTS_FILE, NAMES_INDEX, PLACES_INDEX, SCHEMA
 from gazetteer.imports.dump import import_dump
 from gazetteer.imports.events import EVENT_SUFFIXES, event_format, read_header
@@ -179,6 +179,19 @@ def _sniff_lines(lines: list[str]) -> str | None:
     return max(votes, key=lambda k: votes[k])
 
 
+def _check_text(path: Path) -> None:
+    """Raise unless the file is UTF-8 text: a binary file named .csv is not a table."""
+    bad = first_bad_utf8(path)
+    if bad is None:
+        return
+    line, byte = bad
+    if byte == b"\x00":
+        msg = f"{path} is a binary file, not a CSV table; give a text .csv in UTF-8"
+    else:
+        msg = f"{path}, line {line}: byte {byte!r} is not UTF-8; save the table as UTF-8 text"
+    raise ImportFileError(msg)
+
+
 def sniff(path: str | Path) -> str:
     """What a file is: one of :data:`KINDS` but "boundaries" (which is given, not told).
 
@@ -200,7 +213,10 @@ def sniff(path: str | Path) -> str:
             "GTD export, told by its columns; give a gazetteer as .csv, .geojson or .gpkg"
         )
         raise ImportFileError(msg)
-    if suffix in _VECTOR_SUFFIXES or suffix == ".csv":
+    if suffix == ".csv":
+        _check_text(path)
+        return "gazetteer"
+    if suffix in _VECTOR_SUFFIXES:
         return "gazetteer"
     if suffix == ".zip" and zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as archive:

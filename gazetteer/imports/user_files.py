@@ -76,25 +76,33 @@ def _text(value: Any) -> str:
 
 
 def _read_csv(path: Path, problems: Problems) -> Iterator[_Feature]:
-    import shapely
-
     with path.open(encoding="utf-8-sig", newline="") as f:
         reader = csv.DictReader(f)
-        for record in reader:
-            values = {(k or "").strip().lower(): _text(v) for k, v in record.items() if k}
-            geometry = None
-            wkt = values.get("wkt") or values.get("geometry")
-            lat = values.get("lat") or values.get("latitude")
-            lon = values.get("lon") or values.get("lng") or values.get("longitude")
-            try:
-                if wkt:
-                    geometry = shapely.from_wkt(wkt)
-                elif lat and lon:
-                    geometry = shapely.Point(float(lon), float(lat))  # x is the longitude
-            except (ValueError, shapely.errors.GEOSException) as e:
-                problems.add(reader.line_num, f"bad location ({e})")
-                continue
-            yield _Feature(reader.line_num, values, geometry)
+        try:
+            yield from _csv_features(reader, problems)
+        except UnicodeDecodeError as e:  # sniff checks first: the file changed since
+            msg = f"{path}: {e.reason} after line {reader.line_num}; save it as UTF-8 text"
+            raise ImportFileError(msg) from None
+
+
+def _csv_features(reader: csv.DictReader[str], problems: Problems) -> Iterator[_Feature]:
+    import shapely
+
+    for record in reader:
+        values = {(k or "").strip().lower(): _text(v) for k, v in record.items() if k}
+        geometry = None
+        wkt = values.get("wkt") or values.get("geometry")
+        lat = values.get("lat") or values.get("latitude")
+        lon = values.get("lon") or values.get("lng") or values.get("longitude")
+        try:
+            if wkt:
+                geometry = shapely.from_wkt(wkt)
+            elif lat and lon:
+                geometry = shapely.Point(float(lon), float(lat))  # x is the longitude
+        except (ValueError, shapely.errors.GEOSException) as e:
+            problems.add(reader.line_num, f"bad location ({e})")
+            continue
+        yield _Feature(reader.line_num, values, geometry)
 
 
 def _read_vector(path: Path) -> Iterator[_Feature]:

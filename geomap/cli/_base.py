@@ -1,20 +1,28 @@
 """The ``geomap`` group, its error handling and the options several commands share.
 
-Library errors become one ``Error: ...`` line and exit status 1; usage errors exit 2;
-``--verbose`` shows tracebacks and debug logs.
+Exit statuses (README, "Exit statuses"): 0 when everything was read and written; 1 when
+an input was skipped, a file is missing or unreadable, or the work failed (one
+``Error: ...`` line); 2 for a usage error: an unknown command or option, a missing
+argument, or an option value that can be checked before any work (``--formats kmz``,
+``--country Iraq``, ``--tiles Nope``, ``--feature castle``). ``--verbose`` shows
+tracebacks and debug logs.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import re
+import stat
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from gazetteer import Gazetteer, GazetteerError
-from geomap._errors import GeomapError
+from gazetteer import FEATURE_TYPES, Gazetteer, GazetteerError
+from gazetteer.files import file_kind
+from geomap._errors import GeomapError, TileProviderError, shown
 from geomap._version import __version__
 
 if TYPE_CHECKING:
@@ -22,7 +30,62 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["built_gazetteer", "cli"]
+__all__ = ["InputFile", "built_gazetteer", "check_country", "check_feature", "check_tiles", "cli"]
+
+
+class InputFile(click.Path):
+    """A file argument or option: a missing one is a missing input like any other (an
+    ``Error:`` line, status 1, not a usage error), and only a regular file is read."""
+
+    def __init__(self) -> None:
+        super().__init__(dir_okay=False, path_type=Path)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        try:
+            mode = os.stat(value).st_mode
+        except OSError as e:
+            why = "no such file or folder" if isinstance(e, FileNotFoundError) else e.strerror
+            raise click.ClickException(f"{value}: {why}; check the path") from e
+        if not stat.S_ISREG(mode):
+            msg = f"{value} is {file_kind(mode)}, not a regular file; give a file"
+            raise click.ClickException(msg)
+        return super().convert(value, param, ctx)
+
+
+def check_country(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """``--country``: an ISO 3166-1 alpha-2 code (upper-cased), else a usage error."""
+    import pycountry
+
+    if value is None:
+        return None
+    code = value.strip().upper()
+    if re.fullmatch("[A-Z]{2}", code) and (code == "XK" or pycountry.countries.get(alpha_2=code)):
+        return code
+    msg = f"unknown country {shown(value)}; give an ISO 3166-1 alpha-2 code such as IQ or US"
+    raise click.BadParameter(msg)
+
+
+def check_feature(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """``--feature``: one of the gazetteer's feature types, else a usage error."""
+    if value is None or value in FEATURE_TYPES:
+        return value
+    msg = f"unknown feature {shown(value)}; use one of {', '.join(FEATURE_TYPES)}"
+    raise click.BadParameter(msg)
+
+
+def check_tiles(
+    ctx: click.Context, param: click.Parameter, value: tuple[str, ...]
+) -> tuple[str, ...]:
+    """``--tiles``: every name an xyzservices provider needing no key, else a usage error."""
+    from geomap.render.map import tile_names, tile_provider
+
+    for name in tile_names(value):
+        try:
+            tile_provider(name)
+        except TileProviderError as e:
+            raise click.BadParameter(str(e)) from e
+    return value
+
 
 _CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -41,12 +104,15 @@ class _Group(click.Group):
 
 # Options several commands share.
 _FOCUS_OPTION = click.option(
-    "--country", metavar="CC", help="Country the reports are about (a focus hint)."
+    "--country",
+    metavar="CC",
+    callback=check_country,
+    help="Country the reports are about (a focus hint): an ISO 3166-1 code such as IQ.",
 )
 _PLACES_OPTION = click.option(
     "--places",
     "places_files",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    type=InputFile(),
     multiple=True,
     help="Your own places CSV, ranked ahead of the built-in data (repeatable).",
 )
@@ -66,6 +132,7 @@ _TILES_OPTION = click.option(
     "--tiles",
     multiple=True,
     metavar="NAME",
+    callback=check_tiles,
     help="Base layer by xyzservices name (repeatable, or comma-separated; the first is "
     "shown), or 'none'. Default: Esri.WorldStreetMap, Esri.WorldGrayCanvas, "
     "Esri.WorldImagery. OpenStreetMap.Mapnik tiles load only when the page is served "

@@ -13,6 +13,7 @@ from geomap.cli._base import (
     _CONTEXT,
     _DAYFIRST_OPTION,
     _FOCUS_OPTION,
+    InputFile,
     _Group,
     cli,
 )
@@ -48,7 +49,7 @@ def _rule_list(value: str | None) -> frozenset[str]:
 
 
 @eval_group.command(name="geoparse", context_settings=_CONTEXT)
-@click.argument("corpus", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("corpus", type=InputFile())
 @click.option("--gold-spans", is_flag=True, help="Resolve the gold spans: score resolution alone.")
 @click.option(
     "--demonyms/--no-demonyms",
@@ -188,7 +189,7 @@ def _precisions(value: str | None) -> tuple[int, ...] | None:
 
 
 @eval_group.command(name="incidents", context_settings=_CONTEXT)
-@click.argument("table", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("table", type=InputFile())
 @click.option("--sample", type=click.IntRange(1), help="Score N rows drawn at random.")
 @click.option("--seed", default=0, show_default=True, help="Seed of --sample's draw.")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")

@@ -11,6 +11,7 @@ import click
 
 from geomap.cli._base import (
     _CONTEXT,
+    InputFile,
     built_gazetteer,
     cli,
 )
@@ -24,9 +25,7 @@ __all__ = ["export_command", "place_credits"]
 
 
 @cli.command(name="export", context_settings=_CONTEXT)
-@click.argument(
-    "input_path", metavar="INPUT", type=click.Path(exists=True, dir_okay=False, path_type=Path)
-)
+@click.argument("input_path", metavar="INPUT", type=InputFile())
 @click.option(
     "-o",
     "--output",

@@ -17,7 +17,15 @@ import click
 from gazetteer import Candidate, Gazetteer
 from gazetteer.build import build_index, default_cache_dir, index_path
 from gazetteer.imports.importer import ImportOptions, ImportReport
-from geomap.cli._base import _CONTEXT, _Group, _open, cli
+from geomap.cli._base import (
+    _CONTEXT,
+    InputFile,
+    _Group,
+    _open,
+    check_country,
+    check_feature,
+    cli,
+)
 
 __all__ = ["gazetteer", "import_command", "imports_info_lines"]
 
@@ -49,13 +57,13 @@ def _report(r: ImportReport) -> None:
 
 
 @click.command(name="import", context_settings=_CONTEXT)
-@click.argument("paths", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("paths", nargs=-1, type=InputFile())
 @click.option("--source", metavar="NAME", help="Name of the import (default: the file's name).")
 @click.option(
     "--boundaries",
     "boundary_files",
     multiple=True,
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    type=InputFile(),
     help="Administrative boundaries (polygons) to import as divisions, with --level.",
 )
 @click.option(
@@ -175,14 +183,23 @@ def _table(rows: list[Candidate]) -> str:
 
 @gazetteer.command(context_settings=_CONTEXT)
 @click.argument("names", nargs=-1, required=True)
-@click.option("--country", metavar="CC", help="Only places in this country (ISO code, e.g. IQ).")
+@click.option(
+    "--country",
+    metavar="CC",
+    callback=check_country,
+    help="Only places in this country (ISO code, e.g. IQ).",
+)
 @click.option("--admin1", metavar="NAME", help="Only places in this first-level division.")
-@click.option("--feature", help="Only places of this feature type (e.g. military_base).")
+@click.option(
+    "--feature",
+    callback=check_feature,
+    help="Only places of this feature type (e.g. military_base).",
+)
 @click.option("--limit", default=5, show_default=True, type=click.IntRange(1, 1000))
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @click.option(
     "--places",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    type=InputFile(),
     multiple=True,
     help="Your own places CSV, ranked ahead of the built-in data (repeatable).",
 )

@@ -68,11 +68,12 @@ def incidents_command(
     """
     import dataclasses
 
-    from geomap.acled import incidents_to_acled_rows
+    from geomap.acled import acled_csv
+    from geomap.exporters.bounds import check_point
     from geomap.pipeline import incidents_with_summary
     from geomap.readers.reports import read_reports
 
-    result = read_reports(paths, columns=columns)
+    result = read_reports(paths, columns=columns, check_point=check_point)
     run = incidents_with_summary(
         result,
         published=published.date() if published else None,
@@ -86,16 +87,7 @@ def incidents_command(
             row["event_date"] = i.event_date.isoformat() if i.event_date else None
             lines.append(json.dumps(row, ensure_ascii=False))
     elif fmt == "acled":
-        import csv
-        import io
-
-        from geomap.acled import ACLED_COLUMNS
-
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=list(ACLED_COLUMNS), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(incidents_to_acled_rows(run.incidents))
-        lines.append(buffer.getvalue().rstrip("\n"))
+        lines.append(acled_csv(run.incidents).rstrip("\n"))
     else:
         for i in run.incidents:
             when = i.event_date.isoformat() if i.event_date else f"({i.date_phrase or '?'})"
@@ -117,5 +109,7 @@ def incidents_command(
         click.echo(f"unresolved place: {name} ({count})", err=True)
     for problem in result.skipped:
         click.echo(f"skipped: {problem}", err=True)
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
     if result.skipped:
         sys.exit(1)

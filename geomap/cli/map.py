@@ -12,6 +12,7 @@ from geomap.cli._base import (
     _CDN_OPTION,
     _CONTEXT,
     _TILES_OPTION,
+    InputFile,
     built_gazetteer,
     cli,
 )
@@ -25,9 +26,7 @@ __all__ = ["map_command"]
 
 
 @cli.command(name="map", context_settings=_CONTEXT)
-@click.argument(
-    "input_path", metavar="INPUT", type=click.Path(exists=True, dir_okay=False, path_type=Path)
-)
+@click.argument("input_path", metavar="INPUT", type=InputFile())
 @click.option(
     "-o",
     "--output",
@@ -40,7 +39,7 @@ __all__ = ["map_command"]
 @_CDN_OPTION
 @click.option(
     "--boundaries",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    type=InputFile(),
     help="First-level division polygons (geoBoundaries, OCHA admin 1, ...) with a name or "
     "ISO 3166-2 code field: the regional summary becomes a choropleth.",
 )

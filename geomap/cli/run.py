@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from geomap._errors import shown
 from geomap.cli._base import (
     _CDN_OPTION,
     _CONTEXT,
@@ -17,6 +18,7 @@ from geomap.cli._base import (
     _PLACES_OPTION,
     _PUBLISHED_OPTION,
     _TILES_OPTION,
+    InputFile,
     cli,
 )
 
@@ -29,6 +31,18 @@ __all__ = ["run_command"]
 
 
 _RUN_STAGES = ("read", "gazetteer", "extract", "frame", "write", "map")
+
+
+def _check_formats(ctx: click.Context, param: click.Parameter, value: str) -> list[str]:
+    """``--formats``: known names, comma-separated, else a usage error."""
+    from geomap.pipeline import FORMATS
+
+    names = [v.strip().lower() for v in value.split(",") if v.strip()]
+    unknown = [v for v in names if v not in FORMATS] or ([] if names else [value])
+    if unknown:
+        msg = f"unknown format {shown(unknown[0])}; choose from {', '.join(FORMATS)}"
+        raise click.BadParameter(msg)
+    return names
 
 
 @cli.command(name="run", context_settings=_CONTEXT)
@@ -48,7 +62,7 @@ _RUN_STAGES = ("read", "gazetteer", "extract", "frame", "write", "map")
 @_PLACES_OPTION
 @click.option(
     "--boundaries",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    type=InputFile(),
     help="Polygons with a name or ISO 3166-2 field: the map's regions as a choropleth.",
 )
 @_TILES_OPTION
@@ -57,9 +71,20 @@ _RUN_STAGES = ("read", "gazetteer", "extract", "frame", "write", "map")
     "--formats",
     default="geojson,gpkg,csv",
     show_default=True,
+    callback=_check_formats,
     help="Incident files to write: geojson, gpkg, csv, kml, parquet, geojsonl.",
 )
+@click.option(
+    "--columns",
+    metavar="MAP",
+    help="How a table that is not ACLED's names its columns: date=Date,location=Town,...",
+)
 @click.option("--strict", is_flag=True, help="Stop at the first bad input and write nothing.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace output files geomap did not write, or that were edited since.",
+)
 @click.option("-q", "--quiet", "run_quiet", is_flag=True, help="No progress bar or summary.")
 @click.option("-v", "--verbose", "run_verbose", is_flag=True, help="Log each stage.")
 @click.pass_context
@@ -74,8 +99,10 @@ def run_command(  # noqa: PLR0913 (one parameter per command-line option)
     boundaries: Path | None,
     tiles: tuple[str, ...],
     cdn: bool,
-    formats: str,
+    formats: list[str],
+    columns: str | None,
     strict: bool,
+    force: bool,
     run_quiet: bool,
     run_verbose: bool,
 ) -> None:
@@ -84,14 +111,17 @@ def run_command(  # noqa: PLR0913 (one parameter per command-line option)
     PATHS are reports (.txt, .md with YAML front matter, .jsonl), incident tables (.csv,
     .xlsx, ACLED exports recognised by their columns) and folders of them. Writes
     incidents.geojson/.gpkg/.csv, places.geojson, map.html and summary.json to the output
-    folder. Inputs that cannot be read are skipped, named on stderr and in summary.json,
+    folder, replacing the previous outputs as a set (never a file you edited, unless
+    --force). Inputs that cannot be read are skipped, named on stderr and in summary.json,
     and the exit status is 1; with --strict the run stops at the first and writes nothing.
+    Inputs that give no report at all write nothing either (exit status 1).
 
     \b
     Examples:
         geomap run examples/reports -o outputs/
         geomap run reports/ acled.csv --country IQ --formats geojson,gpkg,kml
     """
+    from geomap._errors import NoReportsError
     from geomap.pipeline import run
 
     quiet = run_quiet or bool(ctx.find_root().params.get("quiet"))
@@ -101,26 +131,35 @@ def run_command(  # noqa: PLR0913 (one parameter per command-line option)
     with click.progressbar(
         length=len(_RUN_STAGES), label="geomap run", file=sys.stderr, hidden=not show
     ) as bar:
-        out = run(
-            paths,
-            out_dir,
-            published=published.date() if published else None,
-            country=country,
-            places=places_files,
-            boundaries=boundaries,
-            tiles=tiles or None,
-            cdn=cdn,
-            formats=formats.split(","),
-            strict=strict,
-            progress=lambda stage: bar.update(1),
-            dayfirst=dayfirst,
-        )
+        try:
+            out = run(
+                paths,
+                out_dir,
+                published=published.date() if published else None,
+                country=country,
+                places=places_files,
+                boundaries=boundaries,
+                tiles=tiles or None,
+                cdn=cdn,
+                formats=formats,
+                columns=columns,
+                strict=strict,
+                force=force,
+                progress=lambda stage: bar.update(1),
+                dayfirst=dayfirst,
+            )
+        except NoReportsError as e:
+            for error in e.skipped:
+                click.echo(f"skipped: {error}", err=True)
+            raise click.ClickException(str(e)) from e
     summary = out.summary
     if summary is None:  # unreachable: run always sets it
         return
     for path, line, why in summary.skipped:
         where = f"{path}, line {line}" if line else path
         click.echo(f"skipped: {where}: {why}", err=True)
+    for path, line, why in summary.notes:
+        click.echo(f"note: {path}, line {line}: {why}", err=True)
     if not quiet:
         _echo_run_summary(out)
     if summary.skipped:

@@ -37,7 +37,14 @@ if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
-__all__ = ["PAD_DEGREES", "CountryBox", "country_boxes", "derive_country_boxes", "inside"]
+__all__ = [
+    "PAD_DEGREES",
+    "CountryBox",
+    "check_point",
+    "country_boxes",
+    "derive_country_boxes",
+    "inside",
+]
 
 #: Degrees added on every side of the box spanned by a country's known places.
 PAD_DEGREES = 0.5
@@ -231,6 +238,39 @@ def inside(
             result |= (lat >= south) & (lat <= north) & in_lon
     out: npt.NDArray[np.bool_] = ~known | result
     return out
+
+
+def check_point(country: str, lat: float, lon: float) -> tuple[float, float, str]:
+    """A table row's point checked against its country (``geomap.acled.PointCheck``).
+
+    Returns the point as placed and a note: the point itself and no note when it lies in
+    one of the country's boxes (or the country has none); swapped, with a note saying so,
+    when only the swapped point lies in them, the one case where a swap is certain.
+
+    Raises
+    ------
+    ValueError
+        When neither the point nor its swap lies in the country: what and the fix.
+
+    Examples
+    --------
+    >>> check_point("IQ", 43.3, 33.4)[2].startswith("latitude 43.3 and longitude 33.4 are")
+    True
+    """
+    boxes = country_boxes().get(country.upper(), ())
+    if not boxes or any(b.contains(lat, lon) for b in boxes):
+        return lat, lon, ""
+    if -90 <= lon <= 90 and any(b.contains(lon, lat) for b in boxes):
+        note = (
+            f"latitude {lat} and longitude {lon} are outside {country}, swapped inside it: "
+            f"placed at latitude {lon}, longitude {lat}; exchange the values in the table"
+        )
+        return lon, lat, note
+    msg = (
+        f"latitude {lat}, longitude {lon} is outside {country} (its box: "
+        f"{boxes[0].describe()}); correct the coordinates or the country"
+    )
+    raise ValueError(msg)
 
 
 if __name__ == "__main__":  # regenerate the shipped file

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from geomap._errors import ExportFormatError
+from geomap._formulas import unguard_frame
 from geomap.exporters.tables import LIST_SEPARATOR, MENTION_SCHEMA, conform
 from geomap.frame import SCHEMA
 
@@ -229,6 +230,8 @@ def read_incidents(path: str | Path, *, layer: str | None = None) -> geopandas.G
     df = pd.DataFrame(raw)
     if isinstance(raw, geopandas.GeoDataFrame):
         df = pd.DataFrame(raw.drop(columns=raw.geometry.name))
+    if _format(path) == "csv":  # formulas were neutralised when written: restore the text
+        df = unguard_frame(df)
     if "incident_id" not in df and "event_id_cnty" in df:
         df = _from_acled(df)
     elif "incident_id" not in df and "id" in df:

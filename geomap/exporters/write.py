@@ -44,6 +44,7 @@ from typing import TYPE_CHECKING, Any
 
 from geomap._atomic import atomic_output, check_overwrite
 from geomap._errors import ExportSchemaError
+from geomap._formulas import guard_array
 from geomap.acled import ACLED_COLUMNS
 from geomap.exporters.formats import FORMATS, Format, format_for
 from geomap.exporters.geojsonseq import write_geojsonseq
@@ -271,6 +272,8 @@ def _write(
         table = _table(gdf, schema, iso_dates=True, join=True)
         if schema == "acled":  # ACLED's own layout: latitude and longitude, no WKT
             table = table.drop_columns(["geometry"])
+        # Text a spreadsheet would run as a formula gets an apostrophe (geomap._formulas).
+        table = pa.table([guard_array(c) for c in table.columns], schema=table.schema)
         opts = {"CREATE_CSVT": "YES", "LINEFORMAT": "LF"}
         if schema != "acled":
             opts["GEOMETRY"] = "AS_WKT"

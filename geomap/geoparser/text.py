@@ -11,7 +11,9 @@ __all__ = ["Token", "sentence_spans", "tokenize"]
 # Abbreviations with inner dots ("U.S.", "D.C.", "B.C.") are one token; other tokens are
 # runs of letters and digits.
 _TOKEN = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W_]+")
-_SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[^\W\d_])|\n\s*\n|\n")
+# A run of end marks is tried from its first mark only, so that a long run ("......") is
+# read once, not once per mark (report text is hostile: every pattern here runs in linear time).
+_SENTENCE_END = re.compile(r"(?<![.!?])[.!?]++[\"'”’)\]]*+(?=\s+[\"'“‘(\[]?[^\W\d_])|\n\s*\n|\n")
 # Words after which a period does not end a sentence.
 _NO_BREAK = frozenset(
     "mr mrs ms dr st gen col lt sgt capt gov sen rep maj cmdr adm prof jr sr no vs inc corp co"

@@ -72,11 +72,11 @@ _DEICTIC = (
     rf"|(?:in\s+)?{_EDGE}?(?:{_MONTHS})\b"
     r"|yesterday|today|tonight|last\s+night|this\s+morning|earlier\s+(?:today|this\s+week)"
     r"|(?:earlier\s+)?this\s+month|last\s+(?:week|month)"
-    r"|(?:\w+\s+)?(?:days?|weeks?|months?)\s+ago)"
+    r"|(?:\b\w{1,20}\s+)?(?:days?|weeks?|months?)\s+ago)"
 )
 _NARRATIVE = (
     r"(?:(?:less\s+than\s+|more\s+than\s+|about\s+|nearly\s+|just\s+|only\s+)?"
-    r"(?:a|an|one|two|three|four|five|six|seven|a\s+few|several|\d+)\s+"
+    r"(?:a|an|one|two|three|four|five|six|seven|a\s+few|several|\d{1,4})\s+"
     r"(?:hours?|days?|weeks?|months?)\s+later"
     r"|hours\s+later|days\s+later|later\s+that\s+day|the\s+(?:next|following)\s+day"
     r"|the\s+same\s+day|within\s+(?:hours|days|minutes)\s+(?:after|of)\s+[^,.;]{3,60})"

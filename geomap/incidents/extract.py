@@ -38,9 +38,11 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Protocol, TypeVar
 
 from geomap.geoparser.text import sentence_spans
 from geomap.incidents import counts as _counts
@@ -61,6 +63,15 @@ __all__ = ["FEATURE_RANK", "Extraction", "choose_place", "extract_incidents", "i
 
 logger = logging.getLogger(__name__)
 
+
+class _HasSpan(Protocol):
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+
+
+_Spanned = TypeVar("_Spanned", bound=_HasSpan)
 _GEO_PRECISION = {0: 1, 1: 1, 2: 2, 3: 3, 4: 4}
 _IRREALIS_WINDOW = 6
 _CLAUSE_BREAK = re.compile(r";|\s(?:while|whereas)\s|,\s+but\s")
@@ -199,10 +210,15 @@ def _backref(toks: list[Tok], i: int, mentions: Sequence[Mention]) -> bool:
     return k >= 0 and bool(_cues.words().match(toks, k, "backref"))
 
 
-def _date_for(
-    phrases: list[DatePhrase], start: int, end: int, trigger_at: int
-) -> DatePhrase | None:
-    inside = [p for p in phrases if start <= p.start and p.end <= end]
+def _inside(items: Sequence[_Spanned], starts: list[int], start: int, end: int) -> list[_Spanned]:
+    """The items (in order of start) between start and end: a bisection, not a scan of the
+    report, so that a long report costs linear time, not quadratic."""
+    window = items[bisect_left(starts, start) : bisect_right(starts, end)]
+    return [x for x in window if x.end <= end]
+
+
+def _date_for(ctx: _Context, start: int, end: int, trigger_at: int) -> DatePhrase | None:
+    inside = _inside(ctx.phrases, ctx.phrase_starts, start, end)
     if not inside:
         return None
     return min(inside, key=lambda p: abs(p.start - trigger_at))
@@ -218,6 +234,13 @@ class _Context:
     dayfirst: bool = False
     drafts: list[_Draft] = field(default_factory=list)
     last_date: dict[int, DateGuess] = field(default_factory=dict)  # by paragraph
+    mention_starts: list[int] = field(init=False)
+    phrase_starts: list[int] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.mentions.sort(key=lambda m: m.start)  # stable: the order of equal starts stays
+        self.mention_starts = [m.start for m in self.mentions]
+        self.phrase_starts = [p.start for p in self.phrases]  # finditer's order
 
     def anchor(self) -> DateGuess | None:
         for d in reversed(self.drafts):
@@ -274,16 +297,14 @@ def _draft(
     at = text.find(actor, span[0], span[1]) if actor else -1
     mentions = [
         m
-        for m in ctx.mentions
-        if span[0] <= m.start
-        and m.end <= span[1]
-        and not (at >= 0 and at <= m.start and m.end <= at + len(actor))  # inside the actor
+        for m in _inside(ctx.mentions, ctx.mention_starts, *span)
+        if not (at >= 0 and at <= m.start and m.end <= at + len(actor))  # inside the actor
     ]
     trigger_at = toks[index].start
     para = _paragraph_of(ctx.paragraphs, span[0])
     d = _Draft(trig, sentence[0], sentence[1], trigger_at, para)
     d.events = _cues.events_count(toks, index, trig)
-    phrase = _date_for(ctx.phrases, span[0], span[1], trigger_at)
+    phrase = _date_for(ctx, span[0], span[1], trigger_at)
     if phrase is not None:
         d.date = resolve_date_phrase(
             phrase, published=ctx.published, anchor=ctx.anchor(), dayfirst=ctx.dayfirst

@@ -12,18 +12,22 @@ line, so one bad report never loses the others::
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
-from geomap._errors import ReportError
-from geomap.acled import TABLE_SUFFIXES, parse_columns, read_acled
-from geomap.records import Incident
+from gazetteer.files import read_regular_file
+from geomap._errors import ReportError, shown
+from geomap.acled import TABLE_SUFFIXES, PointCheck, parse_columns, read_table
+from geomap.readers.files import input_entries
+from geomap.records import Incident, date_out_of_range
 
 __all__ = ["REPORT_SUFFIXES", "ReadResult", "Report", "read_reports"]
 
@@ -58,24 +62,30 @@ class ReadResult:
     reports: list[Report] = field(default_factory=list)
     skipped: list[ReportError] = field(default_factory=list)
     incidents: list[Incident] = field(default_factory=list)  # rows of incident tables
+    ignored: list[tuple[str, str]] = field(default_factory=list)  # (path, why): notes, hidden
+    notes: list[ReportError] = field(default_factory=list)  # rows read after a correction
 
 
 def _published(value: Any, path: str, line: int) -> date | datetime | None:
     if value is None or value == "":
         return None
-    if isinstance(value, datetime | date):
-        return value
+    day: date | None = value if isinstance(value, datetime | date) else None
     if isinstance(value, str):
-        try:
-            return (
+        with contextlib.suppress(ValueError):  # not a date: said below
+            day = (
                 datetime.fromisoformat(value)
                 if "T" in value or " " in value.strip()
                 else date.fromisoformat(value)
             )
-        except ValueError:
-            pass
-    problem = f"published {value!r} is not a date; write it as 2024-07-30 or 2024-07-30T14:00:00Z"
-    raise ReportError(path, line, problem)
+    if day is None:
+        problem = (
+            f"published {shown(value)} is not a date; write it as 2024-07-30 or "
+            "2024-07-30T14:00:00Z"
+        )
+        raise ReportError(path, line, problem)
+    if why := date_out_of_range(day):
+        raise ReportError(path, line, f"published {why}; correct the date or leave it out")
+    return day
 
 
 def _report(
@@ -88,8 +98,9 @@ def _report(
     ]
     if unknown_types:
         key = unknown_types[0]
-        problem = f"front matter key {key!r} must be a single value, got {meta[key]!r}"
+        problem = f"front matter key {key!r} must be a single value, got {shown(meta[key])}"
         raise ReportError(path, line, problem)
+    _check_strings(meta, text, path, line)
     return Report(
         id=str(meta.get("id") or default_id),
         text=text,
@@ -123,27 +134,68 @@ def _decode(data: bytes, path: str) -> str:
         raise ReportError(path, line, problem) from e
 
 
-def read_text_report(path: Path) -> Report:
-    """Read one .txt or .md report with optional YAML front matter."""
+def _check_strings(meta: Mapping[str, Any], text: str, path: str, line: int) -> None:
+    """Refuse a lone surrogate ("\\ud800" in JSON): it is no character and cannot be written."""
+    for key, value in [("text", text), *((k, meta.get(k)) for k in _META_KEYS)]:
+        if not isinstance(value, str):
+            continue
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as e:
+            problem = (
+                f"{key!r} holds a lone surrogate {value[e.start]!r} at character {e.start}, "
+                "which is no character; escape the pair (\\ud83d\\ude00) or the UTF-8 itself"
+            )
+            raise ReportError(path, line, problem) from None
+
+
+@cache
+def _front_matter_loader() -> type[Any]:
+    """Safe YAML in which a timestamp that names no day (2024-13-45) stays text."""
     import yaml
 
+    class FrontMatterLoader(yaml.SafeLoader):
+        pass
+
+    def timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+        try:
+            return loader.construct_yaml_timestamp(node)
+        except (ValueError, OverflowError):
+            return loader.construct_scalar(node)  # _published says what is wrong with it
+
+    FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", timestamp)
+    return FrontMatterLoader
+
+
+def _front_matter(block: str, name: str) -> Any:
+    import yaml
+
+    try:
+        return yaml.load(block, Loader=_front_matter_loader())  # a SafeLoader
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 1
+        problem = getattr(e, "problem", None) or str(e)
+        raise ReportError(
+            name,
+            line,
+            f"the front matter is not valid YAML ({problem}); fix it or remove the --- block",
+        ) from e
+    except (ValueError, OverflowError, RecursionError) as e:  # 5,000 digits; deep nesting
+        raise ReportError(
+            name, 1, f"the front matter cannot be read ({shown(str(e))}); fix it or remove it"
+        ) from e
+
+
+def read_text_report(path: Path) -> Report:
+    """Read one .txt or .md report with optional YAML front matter."""
     name = str(path)
-    text = _decode(path.read_bytes(), name)
+    text = _decode(read_regular_file(path), name)
     meta: dict[str, Any] = {}
     offset = 0
     m = _FRONT_MATTER.match(text)
     if m:
-        try:
-            loaded = yaml.safe_load(m.group(1))
-        except yaml.YAMLError as e:
-            mark = getattr(e, "problem_mark", None)
-            line = mark.line + 2 if mark is not None else 1
-            raise ReportError(
-                name,
-                line,
-                f"the front matter is not valid YAML ({getattr(e, 'problem', e)}); "
-                "fix it or remove the --- block",
-            ) from e
+        loaded = _front_matter(m.group(1), name)
         if loaded is not None and not isinstance(loaded, dict):
             raise ReportError(
                 name,
@@ -163,7 +215,7 @@ def read_jsonl(path: Path) -> ReadResult:
     """Read a JSON Lines file of reports: one {"id", "text", ...} object per line."""
     name = str(path)
     result = ReadResult()
-    data = path.read_bytes()
+    data = read_regular_file(path)
     if b"\x00" in data[:8192]:
         result.skipped.append(ReportError(name, 0, "this is a binary file, not JSON Lines"))
         return result
@@ -193,6 +245,15 @@ def read_jsonl(path: Path) -> ReadResult:
                 )
             )
             continue
+        except RecursionError:
+            result.skipped.append(
+                ReportError(name, number, "JSON nested too deeply to read; flatten the line")
+            )
+            continue
+        except ValueError as e:  # an integer of more than 4,300 digits
+            problem = f"not readable JSON ({shown(str(e))}); write long numbers as strings"
+            result.skipped.append(ReportError(name, number, problem))
+            continue
         if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
             result.skipped.append(
                 ReportError(name, number, 'each line must be a JSON object with a "text" string')
@@ -205,24 +266,17 @@ def read_jsonl(path: Path) -> ReadResult:
     return result
 
 
-def _files(path: Path) -> Iterator[Path]:
-    if path.is_dir():
-        for child in sorted(path.rglob("*")):
-            if child.is_file() and not child.name.startswith("."):
-                yield child
-    else:
-        yield path
-
-
-def _read_file(file: Path, suffix: str, columns: Mapping[str, str] | None) -> ReadResult:
+def _read_file(
+    file: Path, suffix: str, columns: Mapping[str, str] | None, check_point: PointCheck | None
+) -> ReadResult:
     """One file's reports or table rows, and its skipped lines; raises for a bad file."""
     if suffix in (".jsonl", ".ndjson"):
         return read_jsonl(file)
     if suffix in (".txt", ".md", ".markdown"):
         return ReadResult(reports=[read_text_report(file)])
     if suffix in TABLE_SUFFIXES:
-        rows, bad = read_acled(file, columns=columns)
-        return ReadResult(incidents=rows, skipped=bad)
+        table = read_table(file, columns=columns, check_point=check_point)
+        return ReadResult(incidents=table.incidents, skipped=table.skipped, notes=table.notes)
     raise ReportError(
         str(file),
         0,
@@ -230,13 +284,27 @@ def _read_file(file: Path, suffix: str, columns: Mapping[str, str] | None) -> Re
     )
 
 
+def _add(result: ReadResult, part: ReadResult, *, strict: bool) -> None:
+    if strict and part.skipped:
+        raise part.skipped[0]
+    result.reports.extend(part.reports)
+    result.incidents.extend(part.incidents)
+    result.skipped.extend(part.skipped)
+    result.notes.extend(part.notes)
+
+
 def read_reports(
     paths: Iterable[str | Path],
     *,
     strict: bool = False,
     columns: str | Mapping[str, str] | None = None,
+    check_point: PointCheck | None = None,
 ) -> ReadResult:
     """Read reports from files and folders; problems are collected, not raised.
+
+    Only regular files are read; every other entry of a folder (a named pipe, a device, a
+    dangling link, a link loop ...) is skipped with its reason, and a folder's notes and
+    hidden entries are listed as ignored (``geomap.readers.files``).
 
     Parameters
     ----------
@@ -249,34 +317,32 @@ def read_reports(
         For tables that are neither ACLED exports nor geomap's CSV: which of their columns
         hold the date, the location ... (``"date=Date,location=Town"``, see
         ``geomap.acled.parse_columns``).
+    check_point
+        Checks a table row's coordinates against its country (see
+        ``geomap.acled.PointCheck``); without it only their range is checked.
     """
     result = ReadResult()
     mapping = parse_columns(columns) if columns else None
     for given in paths:
-        path = Path(given)
-        if not path.exists():
-            error = ReportError(str(path), 0, "no such file or folder; check the path")
-            if strict:
-                raise error
-            result.skipped.append(error)
-            continue
-        for file in _files(path):
-            suffix = file.suffix.lower()
-            if path.is_dir() and file.stem.upper() in ("README", "LICENSE", "LICENCE"):
-                continue  # a folder's own notes are not reports
+        for entry in input_entries(given):
+            file = entry.path
+            if entry.ignored:
+                result.ignored.append((str(file), entry.ignored))
+                continue
             try:
-                part = _read_file(file, suffix, mapping)
-                if strict and part.skipped:
-                    raise part.skipped[0]
-                result.reports.extend(part.reports)
-                result.incidents.extend(part.incidents)
-                result.skipped.extend(part.skipped)
+                if entry.problem:
+                    raise ReportError(str(file), 0, entry.problem)
+                _add(
+                    result,
+                    _read_file(file, file.suffix.lower(), mapping, check_point),
+                    strict=strict,
+                )
             except ReportError as e:
                 if strict:
                     raise
                 result.skipped.append(e)
             except OSError as e:
-                error = ReportError(str(file), 0, f"cannot read the file: {e.strerror}")
+                error = ReportError(str(file), 0, f"cannot read the file: {e.strerror or e}")
                 if strict:
                     raise error from e
                 result.skipped.append(error)

@@ -52,7 +52,15 @@ if TYPE_CHECKING:
 
     from geomap.render.page import MapPage
 
-__all__ = ["DEFAULT_TILES", "DEFAULT_TITLE", "OSM_REFERER_NOTE", "make_map", "save_map"]
+__all__ = [
+    "DEFAULT_TILES",
+    "DEFAULT_TITLE",
+    "OSM_REFERER_NOTE",
+    "make_map",
+    "save_map",
+    "tile_names",
+    "tile_provider",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -156,34 +164,41 @@ def _rows(gdf: geopandas.GeoDataFrame, draw_country_level: bool) -> _Rows:
     )
 
 
-def _providers(tiles: str | Sequence[str] | None) -> list[TileProvider]:
+def tile_names(tiles: str | Sequence[str] | None) -> list[str]:
+    """The base-layer names given (repeated or comma-separated); [] for none or 'none'."""
+    given = [] if tiles is None else [tiles] if isinstance(tiles, str) else list(tiles)
+    names = [n.strip() for part in given for n in part.split(",") if n.strip()]
+    return [] if [n.lower() for n in names] == ["none"] else names
+
+
+def tile_provider(name: str) -> TileProvider:
+    """The xyzservices provider of a base-layer name.
+
+    Raises
+    ------
+    TileProviderError
+        The name is unknown (with the closest names), or the provider needs an API key.
+    """
     import xyzservices.providers as xyz  # type: ignore[import-untyped]
 
-    if tiles is None:
-        return []
-    given = [tiles] if isinstance(tiles, str) else list(tiles)
-    names = [n.strip() for part in given for n in part.split(",") if n.strip()]
-    if [n.lower() for n in names] == ["none"] or not names:
-        return []
-    out = []
-    known = list(xyz.flatten())
-    for name in names:
-        try:
-            provider = xyz.query_name(name)
-        except ValueError as e:
-            close = difflib.get_close_matches(name, known, n=3, cutoff=0.5)
-            hint = f"; did you mean {', '.join(close)}?" if close else ""
-            msg = (
-                f"unknown tile provider {name!r}{hint} Use xyzservices names such as "
-                f"{', '.join(DEFAULT_TILES)} or OpenStreetMap.Mapnik, or 'none' for no base layer"
-            )
-            raise TileProviderError(msg) from e
-        if provider.requires_token():
-            msg = (
-                f"tile provider {name!r} needs an API key; choose one of {', '.join(DEFAULT_TILES)}"
-            )
-            raise TileProviderError(msg)
-        out.append(provider)
+    try:
+        provider = xyz.query_name(name)
+    except ValueError as e:
+        close = difflib.get_close_matches(name, list(xyz.flatten()), n=3, cutoff=0.5)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        msg = (
+            f"unknown tile provider {name!r}{hint} Use xyzservices names such as "
+            f"{', '.join(DEFAULT_TILES)} or OpenStreetMap.Mapnik, or 'none' for no base layer"
+        )
+        raise TileProviderError(msg) from e
+    if provider.requires_token():
+        msg = f"tile provider {name!r} needs an API key; choose one of {', '.join(DEFAULT_TILES)}"
+        raise TileProviderError(msg)
+    return provider
+
+
+def _providers(tiles: str | Sequence[str] | None) -> list[TileProvider]:
+    out = [tile_provider(name) for name in tile_names(tiles)]
     if any("openstreetmap.org" in p.url for p in out):
         logger.warning(OSM_REFERER_NOTE)
     return out
