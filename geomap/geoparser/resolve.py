@@ -38,7 +38,6 @@ saying so. Ambiguity that stays close is marked "(ambiguous)" and keeps its alte
 from __future__ import annotations
 
 import logging
-import math
 import re
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterator, Sequence
@@ -545,13 +544,10 @@ def _within(c: Candidate, p: Candidate, w: Weights) -> bool:
 
 
 def _km(a: Candidate, b: Candidate) -> float:
-    """Great-circle kilometres between two readings (a haversine; close enough here)."""
-    dlat, dlon = math.radians(b.lat - a.lat), math.radians(b.lon - a.lon)
-    h = (
-        math.sin(dlat / 2) ** 2
-        + math.cos(math.radians(a.lat)) * math.cos(math.radians(b.lat)) * math.sin(dlon / 2) ** 2
-    )
-    return 12_742.0 * math.asin(min(1.0, math.sqrt(h)))
+    """Great-circle kilometres between two readings."""
+    from geopy.distance import great_circle
+
+    return float(great_circle((a.lat, a.lon), (b.lat, b.lon)).km)
 
 
 def _inside(
