@@ -477,6 +477,8 @@ def _incident(d: _Draft, report: _ReportInfo, text: str) -> Incident:
     cand = place.place if place else None
     rank = FEATURE_RANK.get(cand.feature, 2) if cand else 4
     where = placement(place, text, _GEO_PRECISION[rank]) if place else None
+    if where is not None and where.unresolved:  # a name placed at its parent
+        d.unresolved.append(where.unresolved)
     geo = where.geo_precision if where else _GEO_PRECISION[rank]
     relation = where.relation if where else ""
     day, precision, phrase, note = None, 1, "", "no date in the text and no published date"
@@ -598,8 +600,5 @@ def extract_incidents(
     incidents = [_incident(d, info, text) for d in ctx.drafts]
     known = {m.surface for m in mentions if not m.decision.approximate}
     unresolved = [name for d in ctx.drafts for name in d.unresolved if name not in known]
-    for d in ctx.drafts:  # names placed at their parent are unresolved too
-        if d.place is not None:
-            unresolved.extend(filter(None, [placement(d.place, text, 1).unresolved]))
     logger.debug("report %s: %d incidents", report_id, len(incidents))
     return Extraction(incidents, unresolved)
