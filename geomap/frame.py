@@ -6,16 +6,30 @@ The columns, their order and their dtypes are the same whatever the rows, includ
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from operator import attrgetter
 from typing import TYPE_CHECKING, NamedTuple
 
-from geomap.records import Incident
+from geomap.records import DivisionTally, Incident
 
 if TYPE_CHECKING:
     import geopandas
+    import numpy
 
-__all__ = ["SCHEMA", "Column", "data_dictionary", "empty_frame", "to_geodataframe"]
+    from gazetteer import Gazetteer
+
+logger = logging.getLogger(__name__)
+
+__all__ = [
+    "SCHEMA",
+    "Column",
+    "data_dictionary",
+    "division_tallies",
+    "empty_frame",
+    "points_of",
+    "to_geodataframe",
+]
 
 
 class Column(NamedTuple):
@@ -164,3 +178,80 @@ def to_geodataframe(incidents: Iterable[Incident]) -> geopandas.GeoDataFrame:
     return geopandas.GeoDataFrame(
         data, geometry=geopandas.GeoSeries(geometry, crs="EPSG:4326"), crs="EPSG:4326"
     )
+
+
+def points_of(
+    gdf: geopandas.GeoDataFrame,
+) -> tuple[numpy.ndarray, numpy.ndarray, numpy.ndarray]:
+    """Latitudes, longitudes and whether each row has a usable point, of a frame in WGS 84.
+
+    Lines and polygons count at a point on their surface; missing, empty, non-finite and
+    out-of-range geometries are not usable.
+    """
+    import numpy as np
+    import shapely
+
+    geoms = np.array(gdf.geometry.values, dtype=object)
+    geoms[shapely.is_empty(geoms)] = None
+    shapes = ~np.isin(shapely.get_type_id(geoms), (-1, 0))  # not missing, not a point
+    if shapes.any():
+        geoms[shapes] = shapely.point_on_surface(geoms[shapes])
+    lon = np.asarray(shapely.get_x(geoms), dtype=float)
+    lat = np.asarray(shapely.get_y(geoms), dtype=float)
+    usable = np.isfinite(lat) & np.isfinite(lon) & (np.abs(lat) <= 90) & (np.abs(lon) <= 180)
+    return lat, lon, usable
+
+
+def division_tallies(gazetteer: Gazetteer, gdf: geopandas.GeoDataFrame) -> list[DivisionTally]:
+    """Incidents per division of the boundaries imported into the gazetteer, for the map.
+
+    Incidents are assigned by point-in-polygon (the gazetteer's STRtree of
+    ``geomap gazetteer import --boundaries`` polygons), first-level divisions first, else
+    second-level ones. Only the divisions of countries where an incident fell are returned
+    (with zero counts for the others there), so a world-wide boundary import does not draw
+    the world. Empty when no incident falls in an imported division (or none were imported).
+    """
+    import pandas as pd
+
+    if gdf.crs is None or len(gdf) == 0:
+        return []
+    lat, lon, usable = points_of(gdf.to_crs(4326))
+    if not usable.any():
+        return []
+
+    def counts(name: str) -> list[int]:
+        column = gdf[name] if name in gdf.columns else pd.Series([0] * len(gdf))
+        values = pd.to_numeric(column, errors="coerce").fillna(0).astype(int).to_numpy()
+        return [int(v) for v in values[usable]]
+
+    points = list(zip(lat[usable].tolist(), lon[usable].tolist(), strict=True))
+    killed, injured = counts("killed"), counts("injured")
+    for level in (1, 2):
+        divisions = {d.place.id: d for d in gazetteer.divisions(level=level)}
+        if not divisions:
+            continue
+        tally: dict[str, list[int]] = {}
+        for place, k, i in zip(
+            gazetteer.divisions_at(points, level=level), killed, injured, strict=True
+        ):
+            if place is not None:
+                row = tally.setdefault(place.id, [0, 0, 0])
+                row[0] += 1
+                row[1] += k
+                row[2] += i
+        if not tally:
+            continue
+        countries = {divisions[pid].place.country for pid in tally}
+        logger.info(
+            "imported level-%d boundaries: %d of %d incidents in %d divisions",
+            level,
+            sum(c[0] for c in tally.values()),
+            len(points),
+            len(tally),
+        )
+        return [
+            DivisionTally(d.place.name, d.place.country, d.geometry, *tally.get(pid, [0, 0, 0]))
+            for pid, d in divisions.items()
+            if d.place.country in countries
+        ]
+    return []

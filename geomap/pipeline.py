@@ -45,10 +45,11 @@ from gazetteer import Gazetteer
 from geomap._atomic import atomic_output
 from geomap._errors import GeomapError, NoReportsError, OutputWriteError, shown
 from geomap._outputs import OutputSet
+from geomap.frame import division_tallies
 from geomap.geoparser.parse import default_gazetteer, geoparse
 from geomap.incidents.dates import dayfirst_for_language
 from geomap.incidents.extract import extract_incidents
-from geomap.incidents.geocode import assign_divisions, division_tallies, geocode_incidents
+from geomap.incidents.geocode import assign_divisions, geocode_incidents
 from geomap.incidents.merge import merge_incidents
 from geomap.readers.reports import ReadResult, Report
 from geomap.records import Incident, Mention, date_out_of_range

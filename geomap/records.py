@@ -224,7 +224,7 @@ class Incident:
 class DivisionTally:
     """Incidents whose point falls in one imported division: what a choropleth draws.
 
-    Made by :func:`geomap.incidents.geocode.division_tallies` from the boundaries imported
+    Made by :func:`geomap.frame.division_tallies` from the boundaries imported
     into the gazetteer, so that the map draws them without opening the gazetteer.
     """
 

@@ -319,8 +319,7 @@ def _map_html(
     attribution: list[str] | None = None,
     **changes: object,
 ) -> str:
-    from geomap.frame import to_geodataframe
-    from geomap.incidents.geocode import division_tallies
+    from geomap.frame import division_tallies, to_geodataframe
     from geomap.render.map import make_map
     from tests.map_rows import incident
 

@@ -68,7 +68,7 @@ def map_command(
     """
     import warnings
 
-    from geomap.incidents.geocode import division_tallies
+    from geomap.frame import division_tallies
     from geomap.render.inputs import read_map_input
     from geomap.render.map import DEFAULT_TILES, make_map, save_map
 

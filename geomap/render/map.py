@@ -124,7 +124,6 @@ class _Rows:
 def _rows(gdf: geopandas.GeoDataFrame, draw_country_level: bool) -> _Rows:
     import numpy as np
     import pandas as pd
-    import shapely
 
     if gdf.crs is None:
         msg = (
@@ -132,15 +131,10 @@ def _rows(gdf: geopandas.GeoDataFrame, draw_country_level: bool) -> _Rows:
             "gdf.set_crs(4326) for longitude/latitude degrees"
         )
         raise MapDataError(msg)
+    from geomap.frame import points_of
+
     gdf = gdf.to_crs(4326)
-    geoms = np.array(gdf.geometry.values, dtype=object)
-    geoms[shapely.is_empty(geoms)] = None
-    shapes = ~np.isin(shapely.get_type_id(geoms), (-1, 0))  # not missing, not a point
-    if shapes.any():  # lines and polygons are drawn at a point on their surface
-        geoms[shapes] = shapely.point_on_surface(geoms[shapes])
-    lon = np.asarray(shapely.get_x(geoms), dtype=float)
-    lat = np.asarray(shapely.get_y(geoms), dtype=float)
-    usable = np.isfinite(lat) & np.isfinite(lon) & (np.abs(lat) <= 90) & (np.abs(lon) <= 180)
+    lat, lon, usable = points_of(gdf)  # lines and polygons are drawn at a point on them
     data: dict[str, Any] = {}
     for name in _TEXT_COLUMNS:
         column = gdf[name] if name in gdf.columns else pd.Series([""] * len(gdf))
@@ -481,7 +475,7 @@ def make_map(  # noqa: PLR0913 (one keyword per option of `geomap map`)
     draw_country_level
         Also draw incidents placed only at a whole country (at its centroid).
     regions
-        Incidents per imported division (:func:`geomap.incidents.geocode.division_tallies`
+        Incidents per imported division (:func:`geomap.frame.division_tallies`
         over the boundaries imported into the gazetteer): without ``boundaries``, they make
         the choropleth.
     attribution
