@@ -6,9 +6,8 @@ under its named parent, a possessive parent, a part of a city, a reference point
 
 from __future__ import annotations
 
-import math
-
 import pytest
+from geopy.distance import great_circle
 
 from gazetteer import Gazetteer
 from geomap import Incident, Report, incidents_from_reports
@@ -23,12 +22,7 @@ def _one(gazetteer: Gazetteer, text: str) -> Incident:
 
 
 def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    dlat, dlon = math.radians(b[0] - a[0]), math.radians(b[1] - a[1])
-    h = (
-        math.sin(dlat / 2) ** 2
-        + math.cos(math.radians(a[0])) * math.cos(math.radians(b[0])) * math.sin(dlon / 2) ** 2
-    )
-    return 12_742 * math.asin(math.sqrt(h))
+    return float(great_circle(a, b).km)
 
 
 def _at(i: Incident) -> tuple[float, float]:
