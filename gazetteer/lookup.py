@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from gazetteer._errors import GazetteerError, GazetteerNotBuiltError
-from gazetteer.build import build_index, index_path, prominence
+from gazetteer.build import BUILD_TIME, Progress, build_index, index_path, prominence
 from gazetteer.imports.db import EVENT_ID_PREFIX, IMPORTS_FILE
 from gazetteer.imports.query import ImportsMixin
 from gazetteer.normalize import fold, loose_key, parse_name, transliterated_countries
@@ -243,15 +243,17 @@ class Gazetteer(ImportsMixin):
         places: Iterable[str | Path] = (),
         cache_dir: Path | None = None,
         build: bool = True,
+        progress: Progress | None = None,
     ) -> Gazetteer:
-        """Open the index for the installed sources, building it first if needed."""
+        """Open the index for the installed sources, building it first if needed (a bar
+        per build step through ``progress``, see :data:`gazetteer.build.Progress`)."""
         path = index_path(cache_dir)
         if not path.exists():
             if not build:
                 msg = f"no gazetteer index at {path}; build it with `geomap gazetteer build`"
                 raise GazetteerNotBuiltError(msg)
-            logger.info("building the gazetteer index at %s (once; about 30 s)", path)
-            build_index(path)
+            logger.info("building the gazetteer index at %s (once: %s)", path, BUILD_TIME)
+            build_index(path, progress=progress)
         return cls(path, places=places)
 
     def clear_cache(self) -> None:

@@ -25,7 +25,7 @@ import logging
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
@@ -35,6 +35,7 @@ from gazetteer.normalize import fold
 from gazetteer.records import Place
 
 __all__ = [
+    "SOURCE_STEPS",
     "Division",
     "SourceData",
     "country_points",
@@ -531,13 +532,24 @@ def _fit_divisions_to_towns(
     return out
 
 
-def load_sources() -> SourceData:
-    """Read countries, divisions and populated places from the installed packages."""
+#: The steps :func:`load_sources` advances its progress by, one each.
+SOURCE_STEPS = 8
+
+
+def load_sources(*, progress: Callable[[int], None] | None = None) -> SourceData:
+    """Read countries, divisions and populated places from the installed packages.
+
+    ``progress`` is called with 1 after each of its ``SOURCE_STEPS`` steps.
+    """
+    advance = progress or (lambda n: None)
     divisions = _divisions()
     linker = _DivisionLinker(divisions)
     parents = _parents(divisions)
+    advance(1)
     cities = list(_read_json(_gnc_root() / "cities500.json").values())
+    advance(1)
     mapping = _link_cities(cities, linker, parents)
+    advance(1)
     levels = _division_levels(divisions, parents, set(mapping.values()))
     places: list[tuple[Place, tuple[str, ...]]] = _continents() + _countries()
     for divs in divisions.values():
@@ -547,9 +559,14 @@ def load_sources() -> SourceData:
             places.append(
                 (replace(d.place, feature=feature) if feature != "admin1" else d.place, names)
             )
+    advance(1)
     places.extend(_cities(cities, linker, mapping))
+    advance(1)
     places = _fit_divisions_to_towns(places)
+    advance(1)
     places.extend(_airports(_NearestPlace(places)))
+    advance(1)
     places.extend(_county_places({d.place.admin1_code: d.place for d in divisions.get("US", [])}))
+    advance(1)
     logger.info("read %s places from the installed packages", f"{len(places):,}")
     return SourceData(places=places)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from pathlib import Path
 
 from gazetteer.imports.geonames import feature_type
@@ -12,7 +13,7 @@ from gazetteer.sources import SourceData
 MINI = Path(__file__).parent / "data" / "gazetteer" / "mini.tsv"
 
 
-def mini_sources(path: Path = MINI) -> SourceData:
+def mini_sources(path: Path = MINI, *, progress: Callable[[int], None] | None = None) -> SourceData:
     """The places of a GeoNames-format file, as the index build reads its sources."""
     rows = list(csv.reader(path.read_text(encoding="utf-8").splitlines(), delimiter="\t"))
     divisions = {f"{r[8]}-{r[10]}": r[1] for r in rows if r[7] == "ADM1"}

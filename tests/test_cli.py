@@ -16,7 +16,7 @@ from click.testing import CliRunner, Result
 
 from gazetteer import build
 from gazetteer._errors import GazetteerError
-from gazetteer.build import build_index, index_path
+from gazetteer.build import BUILD_STEPS, BUILD_TIME, build_index, index_path
 from gazetteer.places_file import COLUMNS
 from geomap import __version__
 from geomap.cli import cli
@@ -130,7 +130,7 @@ def test_unknown_command_is_a_usage_error() -> None:
 def test_lookup_json(small_cache: Path) -> None:
     result = _run("gazetteer", "lookup", "Basra", "--json")
     assert result.exit_code == 0, result.output
-    found = json.loads(result.output)
+    found = json.loads(result.stdout)
     assert isinstance(found, list)
     assert found
     for candidate in found:
@@ -142,7 +142,7 @@ def test_lookup_json(small_cache: Path) -> None:
 def test_lookup_json_several_names(small_cache: Path) -> None:
     result = _run("gazetteer", "lookup", "Basra", "Basra province", "Nowhere", "--json")
     assert result.exit_code == 0, result.output
-    data = json.loads(result.output)
+    data = json.loads(result.stdout)
     assert [d["query"] for d in data] == ["Basra", "Basra province", "Nowhere"]
     assert data[0]["candidates"][0]["id"] == "geonames:99532"
     assert data[1]["candidates"][0]["id"] == "iso3166-2:IQ-BA"
@@ -152,7 +152,7 @@ def test_lookup_json_several_names(small_cache: Path) -> None:
 def test_lookup_json_keeps_arabic_script(small_cache: Path) -> None:
     result = _run("gazetteer", "lookup", "البصرة", "--json")
     assert result.exit_code == 0, result.output
-    assert json.loads(result.output)[0]["matched"] == "البصرة"
+    assert json.loads(result.stdout)[0]["matched"] == "البصرة"
     assert "البصرة" in result.output  # not \u escapes
 
 
@@ -178,13 +178,13 @@ def test_lookup_table(small_cache: Path) -> None:
 def test_lookup_filters(small_cache: Path, options: list[str], expected: list[str]) -> None:
     result = _run("gazetteer", "lookup", "Paris", "--json", *options)
     assert result.exit_code == 0, result.output
-    assert [c["id"] for c in json.loads(result.output)] == expected
+    assert [c["id"] for c in json.loads(result.stdout)] == expected
 
 
 def test_lookup_admin1(small_cache: Path) -> None:
     result = _run("gazetteer", "lookup", "Springfield", "--admin1", "Illinois", "--json")
     assert result.exit_code == 0, result.output
-    assert [c["admin1_code"] for c in json.loads(result.output)] == ["US-IL"]
+    assert [c["admin1_code"] for c in json.loads(result.stdout)] == ["US-IL"]
 
 
 def _usage_error_line(result: Result) -> str:
@@ -242,7 +242,7 @@ def test_places_file(small_cache: Path, tmp_path: Path) -> None:
     path = _places_file(tmp_path, "tower-22,Tower 22,,33.3228,38.6939,military_base,JO,,,,me")
     result = _run("gazetteer", "lookup", "Tower 22", "--places", str(path), "--json")
     assert result.exit_code == 0, result.output
-    (tower,) = json.loads(result.output)
+    (tower,) = json.loads(result.stdout)
     assert (tower["id"], tower["country"]) == ("user:tower-22", "JO")
 
 
@@ -269,7 +269,7 @@ def test_places_file_must_exist(small_cache: Path, tmp_path: Path) -> None:
 def test_info_json(small_cache: Path) -> None:
     result = _run("gazetteer", "info", "--json")
     assert result.exit_code == 0, result.output
-    info = json.loads(result.output)
+    info = json.loads(result.stdout)
     assert Path(info["path"]) == index_path()
     assert Path(info["path"]).parent == small_cache
     assert info["places"] == info["by_source"]["test"] + info["by_source"]["overlay"]
@@ -294,7 +294,10 @@ def test_build_force(small_cache: Path) -> None:
     before = index_path().stat().st_mtime_ns
     result = _run("gazetteer", "build", "--force")
     assert result.exit_code == 0, result.output
-    assert result.output.strip() == f"built {index_path()}"
+    assert result.stdout.strip() == f"built {index_path()}"
+    assert result.stderr.startswith(f"Building the gazetteer index: {BUILD_TIME}.")
+    for k, step in enumerate(BUILD_STEPS, start=1):  # a progress bar per step
+        assert f"gazetteer {k}/{len(BUILD_STEPS)}: {step}" in result.stderr
     assert index_path().stat().st_mtime_ns >= before
     assert [p.name for p in small_cache.iterdir()] == [index_path().name]
 
@@ -306,7 +309,7 @@ def test_build_force(small_cache: Path) -> None:
 def test_full_lookup_basra_json() -> None:
     result = _run("gazetteer", "lookup", "Basra", "--json")
     assert result.exit_code == 0, result.output
-    found = json.loads(result.output)
+    found = json.loads(result.stdout)
     for candidate in found:
         assert set(candidate) >= CANDIDATE_KEYS
     assert (found[0]["country"], found[0]["feature"]) == ("IQ", "populated_place")
@@ -318,7 +321,7 @@ def test_full_lookup_several_names() -> None:
     names = ["Basra province", "Camp Taji", "Kurdistan Region", "Paris"]
     result = _run("gazetteer", "lookup", *names, "--json", "--limit", "1")
     assert result.exit_code == 0, result.output
-    best = {d["query"]: d["candidates"][0] for d in json.loads(result.output)}
+    best = {d["query"]: d["candidates"][0] for d in json.loads(result.stdout)}
     assert best["Basra province"]["id"] == "iso3166-2:IQ-BA"
     assert best["Camp Taji"]["feature"] == "military_base"
     assert best["Kurdistan Region"]["id"] == "iso3166-2:IQ-KR"
@@ -329,7 +332,7 @@ def test_full_lookup_several_names() -> None:
 def test_full_lookup_paris_texas() -> None:
     result = _run("gazetteer", "lookup", "Paris", "--country", "US", "--json")
     assert result.exit_code == 0, result.output
-    assert json.loads(result.output)[0]["admin1_code"] == "US-TX"
+    assert json.loads(result.stdout)[0]["admin1_code"] == "US-TX"
 
 
 @pytest.mark.slow
@@ -342,6 +345,6 @@ def test_full_unknown_country() -> None:
 def test_full_info_json() -> None:
     result = _run("gazetteer", "info", "--json")
     assert result.exit_code == 0, result.output
-    info = json.loads(result.output)
+    info = json.loads(result.stdout)
     assert info["places"] > 200_000
     assert info["by_feature"]["military_base"] > 10

@@ -352,7 +352,7 @@ def test_command_on_both_layouts(tmp_path: Path) -> None:
 
     result = runner.invoke(cli, ["eval", "incidents", str(UCDP), "--json", "--where-prec", "1"])
     assert result.exit_code == 0, result.output
-    data = json.loads(result.output)
+    data = json.loads(result.stdout)
     assert data["layout"] == "UCDP GED"
     assert data["rows"] == 2
     assert data["type_measure"] == "compatibility"

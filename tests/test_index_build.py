@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import shutil
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -99,7 +99,7 @@ OVERLAY = "\n".join(
 )
 
 
-def _sources() -> SourceData:
+def _sources(*, progress: Callable[[int], None] | None = None) -> SourceData:
     return SourceData(places=list(PLACES))
 
 

@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gazetteer._errors import GazetteerError, ImportFileError
-from gazetteer.build import index_path
+from gazetteer.build import Progress, index_path
 from gazetteer.files import exclusive, first_bad_utf8, replace_durably, sha256_of
 from gazetteer.imports.db import EVENTS_SCHEMA, IMPORTS_FILE, NAMES_INDEX, PLACES_INDEX, SCHEMA
 from gazetteer.imports.dump import import_dump
@@ -95,10 +95,6 @@ _BIG_IMPORT = 64 * 1024 * 1024  # bytes: above this the name index is made again
 _PARALLEL_DUMP = 32 * 1024 * 1024  # bytes: dumps above this are parsed in several processes
 _MAX_WORKERS = 4
 _WHOLE_FILES = ("gazetteer", "boundaries", "events")  # read as they are, not from a .zip
-
-#: Makes a progress bar for a file: ``progress(label, total_bytes)`` is a context manager
-#: giving a function that advances it by a number of bytes.
-Progress = Callable[[str, int], AbstractContextManager[Callable[[int], None]]]
 
 
 @dataclass(frozen=True, slots=True)

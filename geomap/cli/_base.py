@@ -10,11 +10,13 @@ tracebacks and debug logs.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
 import stat
 import sys
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,7 +32,16 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["InputFile", "built_gazetteer", "check_country", "check_feature", "check_tiles", "cli"]
+__all__ = [
+    "InputFile",
+    "built_gazetteer",
+    "check_country",
+    "check_feature",
+    "check_tiles",
+    "cli",
+    "open_gazetteer",
+    "progress_bar",
+]
 
 
 class InputFile(click.Path):
@@ -161,8 +172,33 @@ def cli(verbose: bool, quiet: bool) -> None:
     logging.basicConfig(level=level, format="%(levelname)s: %(message)s", stream=sys.stderr)
 
 
+@contextlib.contextmanager
+def progress_bar(label: str, total: int) -> Iterator[Callable[[int], None]]:
+    """A progress bar on stderr (the gazetteer's build steps, imports): advance it by n."""
+    with click.progressbar(length=max(total, 1), label=label, file=sys.stderr) as bar:
+        yield bar.update
+
+
+def open_gazetteer(places: Sequence[Path] = (), *, quiet: bool = False) -> Gazetteer:
+    """The installed gazetteer; built first if needed, saying so, with a bar per step."""
+    from gazetteer.build import BUILD_TIME, index_path
+
+    quiet = quiet or bool(click.get_current_context(silent=True) and _root_quiet())
+    if not index_path().exists() and not quiet:
+        click.echo(
+            f"Building the gazetteer index from the installed place data: once, {BUILD_TIME}. "
+            "Later runs open it at once.",
+            err=True,
+        )
+    return Gazetteer.open(places=places, progress=None if quiet else progress_bar)
+
+
+def _root_quiet() -> bool:
+    return bool(click.get_current_context().find_root().params.get("quiet"))
+
+
 def _open(places: tuple[Path, ...]) -> Gazetteer:
-    return Gazetteer.open(places=places)
+    return open_gazetteer(places)
 
 
 def built_gazetteer() -> Gazetteer | None:

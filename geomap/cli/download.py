@@ -18,7 +18,8 @@ from gazetteer.imports.download import (
     installed_files,
 )
 from gazetteer.imports.geonames import GEONAMES_LICENCE
-from geomap.cli.gazetteer import _progress, _report, gazetteer
+from geomap.cli._base import progress_bar
+from geomap.cli.gazetteer import _report, gazetteer
 
 __all__ = ["download_command"]
 
@@ -108,7 +109,7 @@ def download_command(
         mirror=mirror,
         refresh=refresh,
         timeout=timeout,
-        progress=None if silent else _progress,
+        progress=None if silent else progress_bar,
     )
     for f in report.fetched:
         if f.status == "unchanged":

@@ -16,6 +16,7 @@ from geomap.cli._base import (
     InputFile,
     _Group,
     cli,
+    open_gazetteer,
 )
 from geomap.records import Mention
 
@@ -99,12 +100,12 @@ def eval_geoparse(
         format_report,
         load_corpus,
     )
-    from geomap.geoparser.parse import RULES, default_gazetteer, geoparse
+    from geomap.geoparser.parse import RULES, geoparse
     from geomap.geoparser.resolve import PassCounter
 
     off = _rule_list(without)
     docs = load_corpus(corpus)
-    gaz = default_gazetteer()
+    gaz = open_gazetteer()
     counter = PassCounter()
 
     def as_places(mentions: list[Mention]) -> list[Mention]:
@@ -245,7 +246,6 @@ def eval_incidents(  # noqa: PLR0913 (one parameter per command-line option)
         geomap eval incidents mine.csv --columns text=Summary,date=Day,lat=Y,lon=X
     """
     from geomap.evaluate import incidents as ev
-    from geomap.geoparser.parse import default_gazetteer
 
     loaded = ev.load_event_table(table, columns=columns)
     precisions = _precisions(where_prec)
@@ -253,7 +253,7 @@ def eval_incidents(  # noqa: PLR0913 (one parameter per command-line option)
     filters = [f"{len(loaded.events):,} with a text ({loaded.without_text:,} without)"]
     if precisions is not None:
         filters.append(f"where_prec in {', '.join(map(str, precisions))}: {len(events):,}")
-    gaz = default_gazetteer()
+    gaz = open_gazetteer()
     if names_place:
         cache: dict[str, tuple[tuple[float, float], ...]] = {}
         events = [e for e in events if ev.names_place(e, gaz, cache=cache)]

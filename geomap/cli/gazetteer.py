@@ -5,17 +5,14 @@ The group's error handling (one ``Error: ...`` line) is :class:`geomap.cli._base
 
 from __future__ import annotations
 
-import contextlib
 import json
-import sys
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import click
 
-from gazetteer import Candidate, Gazetteer
-from gazetteer.build import build_index, default_cache_dir, index_path
+from gazetteer import Candidate
+from gazetteer.build import BUILD_TIME, build_index, default_cache_dir, index_path
 from gazetteer.imports.importer import ImportOptions, ImportReport
 from geomap.cli._base import (
     _CONTEXT,
@@ -25,18 +22,13 @@ from geomap.cli._base import (
     check_country,
     check_feature,
     cli,
+    open_gazetteer,
+    progress_bar,
 )
 
 __all__ = ["gazetteer", "import_command", "imports_info_lines"]
 
 _PROBLEMS_SHOWN = 20
-
-
-@contextlib.contextmanager
-def _progress(label: str, total: int) -> Iterator[Callable[[int], None]]:
-    """A progress bar on stderr, advanced by bytes read."""
-    with click.progressbar(length=max(total, 1), label=label, file=sys.stderr) as bar:
-        yield bar.update
 
 
 def _report(r: ImportReport) -> None:
@@ -115,12 +107,12 @@ def import_command(  # noqa: PLR0913 (one parameter per command-line option)
     options = ImportOptions(
         source=source, licence=licence, force=force, name_field=name_field, workers=workers
     )
-    with Gazetteer.open() as gaz:
+    with open_gazetteer(quiet=silent) as gaz:
         reports = gaz.import_files(
             paths,
             boundaries=[(b, level or 1) for b in boundary_files],
             options=options,
-            progress=None if silent else _progress,
+            progress=None if silent else progress_bar,
         )
     for r in reports:
         _report(r)
@@ -279,7 +271,8 @@ def build(force: bool) -> None:
     if path.exists() and not force:
         click.echo(f"the index is up to date: {path}")
         return
-    click.echo(f"built {build_index(path)}")
+    click.echo(f"Building the gazetteer index: {BUILD_TIME}.", err=True)
+    click.echo(f"built {build_index(path, progress=progress_bar)}")
 
 
 @gazetteer.command(context_settings=_CONTEXT)

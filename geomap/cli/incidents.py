@@ -69,17 +69,20 @@ def incidents_command(
     import dataclasses
 
     from geomap.acled import acled_csv
+    from geomap.cli._base import open_gazetteer
     from geomap.exporters.bounds import check_point
     from geomap.pipeline import incidents_with_summary
     from geomap.readers.reports import read_reports
 
     result = read_reports(paths, columns=columns, check_point=check_point)
-    run = incidents_with_summary(
-        result,
-        published=published.date() if published else None,
-        country_hint=country,
-        dayfirst=dayfirst,
-    )
+    with open_gazetteer() as gaz:
+        run = incidents_with_summary(
+            result,
+            gazetteer=gaz,
+            published=published.date() if published else None,
+            country_hint=country,
+            dayfirst=dayfirst,
+        )
     lines: list[str] = []
     if fmt == "jsonl":
         for i in run.incidents:

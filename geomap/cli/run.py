@@ -20,6 +20,7 @@ from geomap.cli._base import (
     _TILES_OPTION,
     InputFile,
     cli,
+    open_gazetteer,
 )
 
 if TYPE_CHECKING:
@@ -122,15 +123,21 @@ def run_command(  # noqa: PLR0913 (one parameter per command-line option)
         geomap run reports/ acled.csv --country IQ --formats geojson,gpkg,kml
     """
     from geomap._errors import NoReportsError
+    from geomap._outputs import check_output_folder
     from geomap.pipeline import run
 
     quiet = run_quiet or bool(ctx.find_root().params.get("quiet"))
     if run_verbose:
         logging.getLogger().setLevel(logging.INFO)
     show = not quiet and sys.stderr.isatty()
-    with click.progressbar(
-        length=len(_RUN_STAGES), label="geomap run", file=sys.stderr, hidden=not show
-    ) as bar:
+    check_output_folder(out_dir)  # before the first run's gazetteer build, and any work
+    gaz = open_gazetteer(places_files, quiet=quiet)
+    with (
+        gaz,
+        click.progressbar(
+            length=len(_RUN_STAGES), label="geomap run", file=sys.stderr, hidden=not show
+        ) as bar,
+    ):
         try:
             out = run(
                 paths,
@@ -145,6 +152,7 @@ def run_command(  # noqa: PLR0913 (one parameter per command-line option)
                 columns=columns,
                 strict=strict,
                 force=force,
+                gazetteer=gaz,
                 progress=lambda stage: bar.update(1),
                 dayfirst=dayfirst,
             )
