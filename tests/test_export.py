@@ -7,7 +7,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -252,28 +251,41 @@ def test_interrupted_write_leaves_nothing_behind(
 
 
 def test_ctrl_c_in_a_real_process_never_leaves_a_half_file(tmp_path: Path) -> None:
+    """Ctrl-C (SIGINT) lands while the file is written under its temporary name, before the
+    rename. The child says when it is there (an event, not a timer) and waits on stdin for
+    the interrupt, so the test is the same on an idle machine and a loaded one."""
+    target = tmp_path / "big.geojsonl"
     script = (
-        "from tests.export_rows import incidents\n"
+        "import sys\n"
+        "import geomap.exporters.write as w\n"
         "from geomap.frame import to_geodataframe\n"
-        "from geomap.exporters.write import export\n"
-        "rows = incidents()[:3] * 100000\n"
-        "print('ready', flush=True)\n"
-        f"export(to_geodataframe(rows), {str(tmp_path / 'big.geojsonl')!r})\n"
+        "from tests.export_rows import incidents\n"
+        "real = w.write_geojsonseq\n"
+        "def paused(table, path, options):\n"
+        "    digest = real(table, path, options)\n"
+        "    print('written', path, flush=True)\n"
+        "    sys.stdin.readline()  # Ctrl-C lands here: written, not yet renamed\n"
+        "    return digest\n"
+        "w.write_geojsonseq = paused\n"
+        f"w.export(to_geodataframe(incidents()[:3] * 1000), {str(target)!r})\n"
     )
-    proc = subprocess.Popen(
+    with subprocess.Popen(
         [sys.executable, "-c", script],
         cwd=ROOT,
+        stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
-    assert proc.stdout is not None and proc.stdout.readline().strip() == b"ready"
-    deadline = time.monotonic() + 60
-    while not any(p.name.endswith(".part.geojsonl") for p in tmp_path.iterdir()):
-        assert time.monotonic() < deadline and proc.poll() is None, proc.stderr
-        time.sleep(0.005)
-    proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=120)
+    ) as proc:
+        assert proc.stdout is not None
+        event = proc.stdout.readline().decode()  # the child is writing (or has died)
+        if not event.startswith("written "):
+            _, err = proc.communicate()
+            pytest.fail(f"the child never wrote: {err.decode()}")
+        part = Path(event.split(" ", 1)[1].strip())
+        assert part.exists() and ".part" in part.name and not target.exists()
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=600)  # a bound against a hang, not a race
     assert proc.returncode != 0
     assert b"KeyboardInterrupt" in err
     assert _listing(tmp_path) == []

@@ -24,6 +24,7 @@ import shapely
 from geomap.exporters.write import FORMATS, export, read_incidents
 from geomap.frame import SCHEMA, empty_frame, to_geodataframe
 from tests.export_rows import incidents
+from tests.npm_packages import require_npm_package
 
 pyogrio = pytest.importorskip("pyogrio")
 pa = pytest.importorskip("pyarrow")
@@ -290,16 +291,13 @@ def test_ogrinfo_opens_the_geoparquet_where_gdal_can(written: dict[str, Path]) -
 
 # ----- @placemarkio/check-geojson -----
 
-_NODE = shutil.which("node")
+_CHECK_GEOJSON = "@placemarkio/check-geojson"
 
 
-@pytest.mark.skipif(_NODE is None, reason="node is not installed: cannot run check-geojson")
 @pytest.mark.parametrize("name", ["geojson", "geojsonseq"])
 def test_geojson_passes_check_geojson(name: str, written: dict[str, Path], gdf: Any) -> None:
-    module = TESTS / "node_modules" / "@placemarkio" / "check-geojson"
-    if not module.exists():
-        pytest.fail("@placemarkio/check-geojson is missing: run `npm ci --prefix tests`")
-    args = [str(_NODE), str(TESTS / "check_geojson.js"), str(written[name])]
+    node = require_npm_package(_CHECK_GEOJSON)
+    args = [node, str(TESTS / "check_geojson.js"), str(written[name])]
     if name == "geojsonseq":
         args.append("--lines")
     run = subprocess.run(args, capture_output=True, text=True, check=False)
@@ -309,18 +307,18 @@ def test_geojson_passes_check_geojson(name: str, written: dict[str, Path], gdf: 
     assert all(i == [] for i in issues)
 
 
-@pytest.mark.skipif(_NODE is None, reason="node is not installed: cannot run check-geojson")
 def test_check_geojson_rejects_a_broken_file(tmp_path: Path) -> None:
+    node = require_npm_package(_CHECK_GEOJSON)
     bad = tmp_path / "bad.geojson"
     bad.write_text('{"type": "Feature", "properties": {}, "geometry": '
                    '{"type": "Point", "coordinates": [44.5]}}')  # fmt: skip
     run = subprocess.run(
-        [str(_NODE), str(TESTS / "check_geojson.js"), str(bad)],
+        [node, str(TESTS / "check_geojson.js"), str(bad)],
         capture_output=True,
         text=True,
         check=False,
     )
-    assert run.returncode == 1
+    assert run.returncode == 1, run.stdout + run.stderr
     assert "position" in run.stdout
 
 
