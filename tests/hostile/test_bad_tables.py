@@ -111,3 +111,18 @@ def test_every_row_read_is_drawn_or_counted(mini: Path, reports: Path, tmp_path:
     data = summary(out)
     assert data["rows_read"] + len(data["skipped"]) == 3
     assert len(_row_ids(out)) == data["incidents"] == len(GOOD_IDS) + data["rows_read"]
+
+
+def test_a_table_that_is_not_acleds_says_how_to_map_it_and_run_can(
+    mini: Path, reports: Path, tmp_path: Path
+) -> None:
+    table = reports / "mine.csv"
+    table.write_text("Date,Town,Deaths\n2024-03-03,Mosul,3\n", encoding="utf-8")
+    out = tmp_path / "out"
+    outcome = geomap("run", reports, "-o", out)
+    hint = "map yours with --columns date=...,location=... (geomap run and geomap incidents)"
+    assert_outcome(outcome, out, status=1, bad={table: hint})
+    mapped = tmp_path / "mapped"
+    columns = "date=Date,location=Town,killed=Deaths"
+    assert_outcome(geomap("run", reports, "-o", mapped, "--columns", columns), mapped, status=0)
+    assert summary(mapped)["rows_read"] == 1
