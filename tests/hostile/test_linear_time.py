@@ -67,6 +67,10 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "within hours after": lambda n: "within hours after " + "x" * (n - 19),
     "prose": _repeat("Militants fired rockets at a base near Mosul on Tuesday, officials said. "),
     "incidents": _events,
+    "an incident in a 1 MB sentence": lambda n: (
+        "Two rockets struck a base in Mosul on Monday, killing three soldiers, "
+        + _repeat("and <b>{{more}}</b> `words` ${x} & ")(n - 71)
+    ),
 }
 
 
