@@ -458,8 +458,9 @@ def run(  # noqa: PLR0913 (one keyword per option of `geomap run`)
     force
         Replace output files geomap did not write, or that were edited since.
     gazetteer
-        The gazetteer to use (left open); by default the installed one, opened (and built
-        if needed) for the run and closed after it.
+        The gazetteer to use (left open, with its own places files: ``places`` is then not
+        used); by default the installed one, opened (and built if needed) for the run and
+        closed after it.
     progress
         Called with the name of each stage as it starts.
     dayfirst
