@@ -159,6 +159,24 @@ def test_a_toll_after_an_event_adds_to_it_instead_of_making_another() -> None:
             "Sexual violence",
         ),
         ("A roadside bomb struck protesters on the bridge.", "Explosions/Remote violence", ""),
+        ("Militants attacked army positions on the hill on Monday.", "Battles", "Armed clash"),
+        (
+            "Militants attacked a village, killing seven civilians.",
+            "Violence against civilians",
+            "Attack",
+        ),
+        ("An attack on the town killed nine.", "Battles", "Armed clash"),
+        (
+            "Around 200 people demonstrated outside the governorate building.",
+            "Protests",
+            "Peaceful protest",
+        ),
+        ("Tribesmen blocked the road to the oil field on Monday.", "Protests", "Peaceful protest"),
+        (
+            "Teachers rallied outside the ministry to demand their pay.",
+            "Protests",
+            "Peaceful protest",
+        ),
     ],
 )
 def test_acled_sub_event_types(text: str, event_type: str, sub_event_type: str) -> None:
@@ -183,6 +201,8 @@ def test_acled_sub_event_types(text: str, event_type: str, sub_event_type: str) 
         ("Soldiers repelled an attack on the post, killing 12 attackers.", 12, 12),
         ("Gunmen opened fire on a checkpoint, killing two soldiers.", 2, None),
         ("Gunmen kill the mayor's son in the old city", 1, None),  # active: not their death
+        ("A suicide bomber blew himself up, killing the bomber and 7 civilians.", 8, 1),
+        ("At least five people, including the bomber, were killed in the blast.", 5, 1),
     ],
 )
 def test_the_attackers_count_among_the_dead(
@@ -195,6 +215,31 @@ def test_the_attackers_count_among_the_dead(
 def test_an_attacker_killed_in_a_later_sentence_is_added() -> None:
     incident = _one("A car bomb exploded at a checkpoint, killing four soldiers. The bomber died.")
     assert (incident.killed, incident.killed_perpetrators) == (5, 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "killed"),
+    [
+        ("Militants attacked a checkpoint, killing 6 soldiers. 2 militants were also killed.", 8),
+        ("Militants attacked a checkpoint, killing 6 soldiers. Another two died later.", 8),
+        (
+            "Peshmerga and militants clashed. 2 Peshmerga killed, 3 militants killed.",
+            5,
+        ),
+        ("Clashes left 3 soldiers killed and 4 militants killed.", 7),
+        ("Shelling killed 5 people, including three children.", 5),  # a part, not more
+        ("Shelling killed 5 people, three of them killed in their home.", 5),
+    ],
+)
+def test_each_group_s_dead_are_added(text: str, killed: int) -> None:
+    assert _one(text).killed == killed
+
+
+def test_the_month_may_is_no_modal_verb() -> None:
+    # "may" before a trigger makes it a possibility; the month does not
+    found = _one("On 27 May 2021, gunmen shot dead a shopkeeper.")
+    assert found.event_date == date(2021, 5, 27)
+    assert _incidents("Militants may attack the town, officials warned.") == []
 
 
 @pytest.mark.parametrize(

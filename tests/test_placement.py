@@ -63,6 +63,36 @@ KHARKIV = (49.98, 36.25)
             "YE-TA",
             3,
         ),
+        # conflict notes: a name whose first word is a place elsewhere, a bracketed parent
+        (
+            "On 3 February 2021, militants clashed with police near Qara Tapa, Diyala.",
+            "Qara Tapa",
+            "IQ",
+            "IQ-DI",
+            3,
+        ),
+        (
+            "On 8 August 2019, a mine exploded in Wadi al-Shay (Kirkuk), killing two.",
+            "Wadi al-Shay",
+            "IQ",
+            "IQ-KI",
+            2,
+        ),
+        (
+            "On 15 June 2019, militants attacked army positions in Mutaibija area "
+            "(Samarra, Salah al-Din), killing three.",
+            "Mutaibija",
+            "IQ",
+            "IQ-SD",
+            2,
+        ),
+        (
+            "On 2 March 2020, an airstrike hit Tell Sukkar village, Hama governorate.",
+            "Tell Sukkar",
+            "SY",
+            "SY-HM",
+            3,
+        ),
     ],
 )
 def test_an_unknown_name_goes_to_its_named_parent(
@@ -167,3 +197,33 @@ def test_between_two_towns_is_midway(gazetteer: Gazetteer) -> None:
 )
 def test_somewhere_around_a_town_is_precision_two(gazetteer: Gazetteer, text: str) -> None:
     assert _one(gazetteer, text).geo_precision == 2
+
+
+# ---------------------------------------------------------- conflict notes: unknown names
+
+
+def test_a_square_of_a_named_city_is_in_that_city(gazetteer: Gazetteer) -> None:
+    # the gazetteer's Tahrir Square is Cairo's; the note puts this one in Baghdad
+    text = "On 21 January 2020, police fired tear gas at protesters in Tahrir Square, Baghdad."
+    i = _one(gazetteer, text)
+    assert i.country == "IQ" and _km(_at(i), BAGHDAD) < 15
+
+
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [
+        ("Two fighters were killed in a US airstrike in Wadi al-Shay (Kirkuk).", "IQ"),
+        ("A car bomb killed five people in the Iraqi town of Khalis.", "IQ"),
+        ("A car bomb kills five in Iraq town of Khalis", "IQ"),
+        ("A commander was reportedly killed in Iraq Mosul", "IQ"),
+        ("Protesters stormed the party headquarters in Sulaymaniyah and set it ablaze.", "IQ"),
+    ],
+)
+def test_the_finer_place_is_the_event_s(gazetteer: Gazetteer, text: str, country: str) -> None:
+    i = _one(gazetteer, text)
+    assert i.country == country and i.geo_precision <= 2, (i.location, i.geo_precision)
+
+
+def test_a_country_in_a_list_of_cities_is_no_parent(gazetteer: Gazetteer) -> None:
+    i = _one(gazetteer, "A missile was fired at Basra, a southern city of Iraq.")
+    assert i.location != "Iraq" and i.geo_precision == 1

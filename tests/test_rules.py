@@ -328,6 +328,32 @@ def test_within_parent(mini_gazetteer: Gazetteer) -> None:
     assert off.place is not None and off.place.admin1_code == "US-FL"
 
 
+def test_within_parent_a_town_holds_a_small_place(mini_gazetteer: Gazetteer) -> None:
+    # no Holiday in Iraq: a small place abroad is not what "X, Baghdad" names
+    text = "Protesters gathered at Holiday, Baghdad on Friday."
+    on, off = _run(mini_gazetteer, text), _run(mini_gazetteer, text, {"within_parent"})
+    assert on[0].place is not None and on[0].place.country == "IQ"
+    assert on[0].decision.approximate
+    assert off[0].place is not None and off[0].place.country == "US"
+    # a list of towns is no parent: "Springfield, Baghdad and Kirkuk"
+    listed = _run(mini_gazetteer, "Fighting in Holiday, Baghdad and Kirkuk.")
+    assert listed[0].place is not None and listed[0].place.country == "US"
+
+
+def test_name_start(mini_gazetteer: Gazetteer) -> None:
+    # "Holiday Tapa" is a name the gazetteer lacks: its first word is not Holiday, Florida
+    for text in (
+        "Clashes broke out near Holiday Tapa, Diyala on Sunday.",
+        "A mine went off in Holiday al-Shay (Kirkuk) on Sunday.",
+    ):
+        on, off = _both(mini_gazetteer, "name_start", text)
+        assert [p for _, p in on] in (["IQ-DI"], ["IQ-KI"]), on
+        assert off[0] == ("Holiday", "US-FL"), off
+    # a site's name or a title after the name is no longer name
+    kept = _where(_run(mini_gazetteer, "Kirkuk Governor, Baghdad, said so."))
+    assert kept[0] == ("Kirkuk", "IQ-KI")
+
+
 def test_proximity(mini_gazetteer: Gazetteer) -> None:
     text = "Crowds gathered in Edmonton and Enfield on Saturday."
     on, off = _both(mini_gazetteer, "proximity", text)

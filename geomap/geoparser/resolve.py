@@ -100,6 +100,8 @@ _OF_AN_OFFICE = re.compile(
     r"\b(?:Department|Ministry|Minister|Secretary|Secretariat|Office|Bureau|Division)"
     r"\s+of\s+(?:the\s+)?$"
 )
+_TITLE_WORDS = word_list("titles")
+_ADMIN_WORDS = word_list("admin_words")
 _A_LEADERS_TERM = re.compile(r"(?:'s)?\s+(?:administration|presidency)\b")
 
 
@@ -315,6 +317,40 @@ def _partial_names(doc: _Doc) -> int:
             and it.candidates[0].feature != "country"
         ):
             it.dropped = True
+            fired += 1
+    return fired
+
+
+# What may follow a name inside a longer name the gazetteer lacks, before its parent:
+# "Qara Tapa, Diyala", "Wadi al-Shay (Kirkuk)", "Mutaibija area (Samarra": capitalised
+# words (an article may join them), an optional generic word, then a comma or a bracket.
+_NAME_GOES_ON = re.compile(
+    r"^(?P<tail>(?:(?:\s+|-)(?:(?:al|el|ad|as|ash|an|ar|az|at|ul|bin|abu)[\s-])?"
+    r"[A-Z][\w'’]*){1,3})"
+    r"(?:\s+(?:area|village|town|region|mountains?|valley|district|sub-?district|camp))?"
+    r"\s*(?:,\s*(?:in\s+(?:the\s+)?)?|\()\s*$"
+)
+
+
+def _name_start(doc: _Doc) -> int:
+    """The start of a longer name the gazetteer lacks is not a place by itself when a parent
+    it has no reading in follows: "near Qara Tapa, Diyala" is not Qarah in Yemen, "in Wadi
+    al-Shay (Kirkuk)" not Wadi in India. The name as written goes to the parent (see
+    ``geomap.incidents.where``). A site's name ("Mosul Dam, Nineveh") or a title after the
+    name ("Kirkuk Governor") is not such a name."""
+    w = doc.weights
+    stop = _TITLE_WORDS | _ADMIN_WORDS
+    fired = 0
+    for a, b in pairwise(_live(doc)):
+        if a.span.site or a.span.cue == "given":
+            continue
+        m = _NAME_GOES_ON.match(doc.text[a.span.end : b.span.start])
+        if m is None or any(t.lower() in stop for t in re.findall(r"[\w'’]+", m["tail"])):
+            continue
+        how = "part" if doc.text[a.span.end : b.span.start].rstrip().endswith("(") else "after"
+        parents, bonus = _inside(a, b, w, how)
+        if parents and not any(bonus):
+            a.dropped = True
             fired += 1
     return fired
 
@@ -598,7 +634,7 @@ def _within_parent(doc: _Doc) -> int:
         parent = b.candidates[b.best()]
         if b.span.surface.islower() or a.candidates[a.best()].feature in _BROAD:
             continue
-        if not _may_hold(a, parent, how):
+        if not (_may_hold(a, parent, how) or _town_holds(doc, a, b, parent, how)):
             continue
         if parent.feature == "country" and how == "after" and not _closed(doc.text, b):
             continue  # "According to Conrad, South Africa now ships ...": a subject
@@ -718,6 +754,25 @@ def _may_hold(child: _Item, parent: Candidate, how: str) -> bool:
     towns = how in ("part", "possessive")
     kinds = ("country", "admin2", "populated_place") if towns else ("country",)
     return parent.feature in kinds and all(c.country != parent.country for c in child.candidates)
+
+
+_LIST_GOES_ON = re.compile(r"^\s*(?:,|and\b|or\b|&)\s*(?:the\s+)?[A-Z]")
+
+
+def _town_holds(doc: _Doc, child: _Item, town: _Item, parent: Candidate, how: str) -> bool:
+    """A city after a comma holds a small place, or a site, none of whose readings lies in
+    the city's country: "Tahrir Square, Baghdad" (not Cairo's). Not a list of towns ("Paris,
+    London and Berlin"), nor a child that is a large place itself, nor a small town that
+    may be a namesake of a division ("Clacton, Essex" is not in Essex, Maryland)."""
+    big = doc.weights.town_child_people
+    if how != "after" or parent.feature != "populated_place" or parent.population < big:
+        return False  # "Clacton, Essex": not Essex, Maryland, a town of 40,000
+    if not doc.text[child.span.end : town.span.start].strip().startswith(","):
+        return False
+    if _LIST_GOES_ON.match(doc.text[town.span.end : town.span.end + 40]):
+        return False
+    small = all(c.population < big for c in child.candidates)
+    return small and all(c.country != parent.country for c in child.candidates)
 
 
 def _country_focus(doc: _Doc) -> int:
@@ -982,6 +1037,11 @@ RESOLUTION_RULES: tuple[Rule[_Doc], ...] = (
         _partial_names,
     ),
     _rule("obscure", "drop names whose readings are too obscure for their context", _obscure),
+    _rule(
+        "name_start",
+        "the start of a longer name the gazetteer lacks, before a parent it is not in, is no place",
+        _name_start,
+    ),
     _rule("curated_lead", "curated and users' places lead their namesakes", _curated_lead),
     _rule(
         "division_over_namesake",

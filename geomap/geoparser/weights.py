@@ -52,6 +52,7 @@ class Weights:
     dateline_population: int = 100_000
     sibling: float = 0.3  # a division listed beside a confidently placed division
     part_of_city_km: float = 15.0  # a part of a town lies this close to it ("X district of Y")
+    town_child_people: int = 100_000  # a city this big holds a smaller place named before it
     # --- proximity
     proximity: float = 0.1  # per other name with a reading close by ...
     proximity_names: int = 3  # ... counting this many at most

@@ -275,9 +275,12 @@ def _count_near(toks: list[Tok], k: int, role: str, n: int = 1) -> tuple[Count, 
         step += 1
     if role and step < len(toks):  # "killing three fighters", "injuring at least five"
         count = _count_at(toks, step, allow_article=True)
+        if count is None:  # "killing the bomber and seven civilians": the victims' count
+            victims_at = _past_attackers(toks, step)
+            count = _count_at(toks, victims_at, allow_article=True) if victims_at else None
         if count is not None:
             return _and_more(toks, count), count.end
-    for back in range(k - 1, max(-1, k - 7), -1):  # "three soldiers were killed"
+    for back in _words_before(toks, k):  # "three soldiers were killed"
         if toks[back].low in (".", ";", ",", ":") and back < k - 1:
             break
         count = _count_at(toks, back, allow_article=False)
@@ -291,6 +294,55 @@ def _count_near(toks: list[Tok], k: int, role: str, n: int = 1) -> tuple[Count, 
         count = _widest(toks, count, k)
         return count, count.end
     return _one_person(toks, k, n)
+
+
+def _another_group(toks: list[Tok], count: Count, first_killed: int) -> bool:
+    """Whether a second count of the dead in a clause is another group's, to be added: it
+    comes after the first casualty word, and is not a part of the first ("including
+    three children", "three of them", "among them")."""
+    if count.at <= first_killed:
+        return False
+    before = {t.low for t in toks[max(0, count.at - 3) : count.at]}
+    after = toks[count.end].low if count.end < len(toks) else ""
+    return not before & {"including", "among", "of", "incl"} and after != "of"
+
+
+def _words_before(toks: list[Tok], k: int, n: int = 6) -> list[int]:
+    """The indices of the ``n`` tokens before ``k``, nearest first, passing over an aside
+    set off by commas: "five people, including the bomber, were killed"."""
+    out: list[int] = []
+    back = k - 1
+    while back >= 0 and len(out) < n:
+        aside = _aside_start(toks, back) if toks[back].low == "," and back < k - 1 else None
+        if aside is not None:
+            back = aside - 1  # strictly smaller: the loop ends
+            continue
+        out.append(back)
+        back -= 1
+    return out
+
+
+def _past_attackers(toks: list[Tok], i: int) -> int | None:
+    """Where the victims start after the attackers named first: "the bomber and", "both
+    gunmen and", "the two attackers and"; None when no attackers open the phrase."""
+    perp = words().roles["perpetrator"]
+    for j in range(i, min(i + 4, len(toks) - 1)):
+        if (toks[j].low,) in perp:
+            k = j + 1
+            return k + 1 if toks[k].low == "and" and k + 1 < len(toks) else None
+        if not toks[j].low[:1].isalnum():
+            return None
+    return None
+
+
+def _aside_start(toks: list[Tok], comma: int) -> int | None:
+    """Where an aside that ends at ``comma`` opens, with its own comma: ", including the
+    bomber," ", among them two children,"; None when the comma ends no such aside."""
+    for j in range(comma - 1, max(-1, comma - 7), -1):
+        if toks[j].low == ",":
+            opens = toks[j + 1].low if j + 1 < comma else ""
+            return j if opens in ("including", "among") else None
+    return None
 
 
 def _one_person(toks: list[Tok], k: int, n: int) -> tuple[Count, int] | None:
@@ -362,6 +414,12 @@ def casualties(text: str, toks: list[Tok]) -> Casualties:
             count, noun = found
             if role == "killed" and killed is None:
                 killed, killed_word = count, k
+            elif (
+                role == "killed" and killed is not None and _another_group(toks, count, killed_word)
+            ):
+                # "2 Peshmerga killed, 3 ISIS killed": each side's dead, added up
+                at_least = killed.at_least or count.at_least
+                killed = Count(killed.value + count.value, at_least, killed.at, killed.end)
             elif role == "injured" and injured is None:
                 injured = count
             if not victims and noun < len(toks) and noun != k:

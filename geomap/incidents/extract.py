@@ -42,6 +42,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from itertools import pairwise
 from typing import Protocol, TypeVar
 
 from geomap.geoparser.text import sentence_spans
@@ -191,9 +192,16 @@ def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
 def _irrealis(toks: list[Tok], i: int) -> bool:
     w = _cues.words()
     lo = max(0, i - _IRREALIS_WINDOW)
-    return any(w.match(toks, k, "irrealis") for k in range(lo, i)) or (
+    return any(w.match(toks, k, "irrealis") and not _month(toks, k) for k in range(lo, i)) or (
         i > 0 and toks[i - 1].low in ("no", "not", "without")
     )
+
+
+def _month(toks: list[Tok], k: int) -> bool:
+    """ "On 27 May 2021", "May 27": the month, not the modal verb "may"."""
+    if toks[k].text != "May":
+        return False
+    return any(0 <= j < len(toks) and toks[j].low.isdigit() for j in (k - 1, k + 1))
 
 
 def _backref(toks: list[Tok], i: int, mentions: Sequence[Mention]) -> bool:
@@ -413,9 +421,19 @@ def _follow_up(ctx: _Context, sentence: tuple[int, int]) -> bool:
     told = [d for d in ctx.drafts if para - d.paragraph <= 1 and not d.total]
     if len(told) > 1 and (extra.killed_total or extra.injured) and _several_told(toks):
         _aggregate(ctx, told, extra)
+    elif _more_dead(toks) and last.killed is not None and extra.killed:
+        last.killed += extra.killed  # "Two militants were also killed": more of the dead
+        last.killed_at_least |= extra.killed_at_least
     else:
         last.add(extra)
     return True
+
+
+def _more_dead(toks: list[Tok]) -> bool:
+    """A follow-up toll of other dead, added to the event's: "two militants were also
+    killed", "another three died later", "killed as well"."""
+    lows = [t.low for t in toks]
+    return "also" in lows or "another" in lows or ("as", "well") in pairwise(lows)
 
 
 def _attach(ctx: _Context, d: _Draft) -> bool:

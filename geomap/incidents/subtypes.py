@@ -5,6 +5,10 @@ what happened at a protest.
   toll with no event word) are violence against civilians / Attack when their victims or
   target are civilians, and Battles / Armed clash when they are armed forces
   (:func:`geomap.incidents.cues.victims_kind`); otherwise the trigger's own type.
+- **Attacks of unknown means** (family ``attack``: "militants attacked", "an attack on")
+  are typed the same way by who they hit; when the clause names no victims or target of
+  either kind they are Battles / Armed clash (most often armed groups' attacks on armed
+  opponents), never an Explosions row without a sub-event type.
 - **Demonstrations**: a protest whose participants use violence (stones, arson, storming) is
   Riots / Violent demonstration; one met with lethal force (live fire, protesters killed) is
   Protests / Excessive force against protesters; one dispersed or whose participants are
@@ -41,11 +45,14 @@ def has_role(toks: list[Tok], role: str) -> bool:
 
 
 def shooting_type(trig: Trigger, toks: list[Tok], victims: str, target: str) -> Trigger:
-    """A shooting's type by who it hit (see the module notes); other triggers as they are."""
-    if trig.family != "shooting":
+    """A shooting's or an attack's type by who it hit (see the module notes); other
+    triggers as they are."""
+    if trig.family not in ("shooting", "attack"):
         return trig
     kind = _cues.victims_kind(toks, victims, target)
     if not kind:
+        if trig.family == "attack":  # means and victims unknown: armed groups fought
+            return replace(trig, event_type=_TWO_SIDED[0], sub_event_type=_TWO_SIDED[1])
         return trig
     event_type, sub = _ONE_SIDED if kind == "civilian" else _TWO_SIDED
     return replace(trig, event_type=event_type, sub_event_type=sub)

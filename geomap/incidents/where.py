@@ -18,7 +18,8 @@ it and how precisely (ACLED's geo_precision):
 - "near Erbil", "on the outskirts of Mosul", "a village in Soran", "Sirwah district": at the
   place, precision 2 (somewhere around it, or in its district);
 - a name the gazetteer lacks inside a named parent ("Karma, Anbar"; "the Shaab district of
-  Baghdad"; "in Tell Zaghrub, Idlib governorate"): at the parent, the name kept as written
+  Baghdad"; "in Tell Zaghrub, Idlib governorate"; "in Mutaibija area (Samarra, Salah
+  al-Din)"): at the parent, the name kept as written
   and listed as unresolved; precision 1 for a part of a town, 2 for a town or district, 3
   for a province.
 """
@@ -83,8 +84,10 @@ _BEARINGS = {
 # A name the gazetteer lacks, governed by a preposition, right before its parent:
 # "in Tell Zaghrub, Idlib governorate" (searched in a short window, so it stays linear).
 _UNKNOWN_BEFORE = re.compile(
-    r"\b(?:in|near|at|outside|of)\s+(?:the\s+(?:village|town)\s+of\s+)?(?:the\s+)?"
-    r"(?P<name>[A-Z][\w'’]+(?:[\s-](?:al-|el-|ad-|as-)?[A-Z][\w'’]+){0,3})\s*,\s*$"
+    r"\b(?:in|near|at|outside|of|hit|struck|targeted|shelled|attacked|bombed|stormed|raided)\s+"
+    r"(?:the\s+(?:village|town)\s+of\s+)?(?:the\s+)?"
+    r"(?P<name>[A-Z][\w'’]+(?:[\s-](?:al-|el-|ad-|as-)?[A-Z][\w'’]+){0,3})"
+    r"(?:\s+(?:area|village|town|region|mountains?|valley|sub-?district|camp))?\s*(?:,|\()\s*$"
 )
 _UNKNOWN_WINDOW = 80
 #: The most kilometres an offset is taken at its word (a typo beyond this is not believed).
@@ -100,6 +103,7 @@ class PlaceChoice:
     linked: bool  # a preposition, verb or name tied it to the event (else: nearest place)
     relation: str
     other: Mention | None = None  # "between X and Y": Y
+    after: int = 0  # where the place named before this one ends (0: none in the clause)
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,9 +139,12 @@ def _before(m: Mention, toks: list[Tok]) -> tuple[int, str, bool] | None:
         return None
     for n in (2, 1):
         phrase = w.match(toks, k - n + 1, "location") if k - n + 1 >= 0 else None
+        if phrase is not None and phrase[1] == "kind":  # "the Iraqi town of Khalis"
+            broad = m.place is None or m.place.feature in ("country", "continent")
+            phrase = None if broad else (phrase[0], "")  # not "a southern city of Iraq"
         if phrase is not None and phrase[0] == n:
             head = k - n
-            if head >= 0 and w.match(toks, head, "not_event_head"):
+            if head >= 0 and w.match(toks, head, "not_event_head") and not _struck(toks, head):
                 return 0, "", True  # "talks in Washington"
             return 2, m.relation or phrase[1], False
     if w.match(toks, k, "origin"):
@@ -145,6 +152,17 @@ def _before(m: Mention, toks: list[Tok]) -> tuple[int, str, bool] | None:
     if w.match(toks, k, "link_verb"):
         return 2, m.relation, False  # "struck the Ain al-Asad airbase"
     return None
+
+
+def _struck(toks: list[Tok], head: int) -> bool:
+    """ "stormed the KDP headquarters in Baghdad", "rockets hit the US embassy in Baghdad":
+    the head is the event's target (an event word or a striking verb a few words before
+    it), so the place after it is where the event happened."""
+    w = _cues.words()
+    for k in range(max(0, head - 4), head):
+        if toks[k].low in w.triggers or w.match(toks, k, "link_verb"):
+            return True
+    return False
 
 
 def _after(m: Mention, toks: list[Tok]) -> bool:
@@ -170,7 +188,7 @@ def _link(m: Mention, toks: list[Tok], text: str) -> tuple[int, str, bool]:
     not where anything happened (modifiers, origins, reference points, non-event heads).
     """
     before = _before(m, toks)
-    if before is not None:
+    if before is not None and not _modifies_next(m, toks):
         return before
     after = text[m.end : m.end + 12]
     feature = m.place.feature if m.place else ""
@@ -179,6 +197,28 @@ def _link(m: Mention, toks: list[Tok], text: str) -> tuple[int, str, bool]:
     if re.match(r"['’]s\b", after):
         return 0, "", True
     return (2 if _after(m, toks) else 0), m.relation, False
+
+
+def _modifies_next(m: Mention, toks: list[Tok]) -> bool:
+    """ "in a US airstrike", "at the Turkish army's base": a country that modifies the event
+    or armed-forces noun after it, even after a preposition, is not the place."""
+    if m.place is None or m.place.feature not in ("country", "continent"):
+        return False
+    j = _word_before(toks, m.end) + 1
+    if j >= len(toks):
+        return False
+    w = _cues.words()
+    low = toks[j].low
+    return low in w.triggers or (low,) in w.roles["security"] or low in ("embassy", "consulate")
+
+
+def _owned_by(previous: Mention, gap: str) -> bool:
+    """Whether a place is qualified by the one right before it: a possessive ("Iraq's
+    Fallujah") or a country or province with nothing between ("Iraq Mosul")."""
+    if _POSSESSIVE.match(gap):
+        return True
+    broad = previous.place is not None and previous.place.feature in ("country", "admin1")
+    return broad and gap.isspace() and "\n" not in gap
 
 
 def _appositive(m: Mention, previous: Mention | None, text: str) -> bool:
@@ -210,8 +250,9 @@ def choose_place(
     places = [(m, m.place) for m in mentions if m.kind in ("place", "site") and m.place is not None]
     for k, (m, place) in enumerate(places):
         score, relation, excluded = _link(m, toks, text)
-        if previous is not None and _POSSESSIVE.match(text[previous.end : m.start]):
-            # "in Iraq's Fallujah": the preposition before the possessive governs the place
+        if previous is not None and _owned_by(previous, text[previous.end : m.start]):
+            # "in Iraq's Fallujah", "in Iraq Mosul": the preposition before the country
+            # governs the place it qualifies
             score, relation, excluded = _before(previous, toks) or (score, relation, False)
         other = None
         nxt = places[k + 1][0] if k + 1 < len(places) else None
@@ -223,7 +264,8 @@ def choose_place(
             other, relation, score = nxt, "between", 2
         if not excluded and not _appositive(m, previous, text):
             rank = FEATURE_RANK.get(place.feature, 2)
-            choice = PlaceChoice(m, place, score >= 2, relation, other)
+            after = previous.end if previous is not None else 0
+            choice = PlaceChoice(m, place, score >= 2, relation, other, after)
             options.append((score, rank, abs(m.start - trigger_at), choice))
         previous = m
     linked = [o for o in options if o[0] >= 2]
@@ -239,7 +281,8 @@ def placement(choice: PlaceChoice, text: str, precision: int) -> Placement:
         # a name the gazetteer lacks, placed at the parent the report gives it
         precision = {"populated_place": 1, "admin2": 2}.get(place.feature, precision)
         return Placement(lat, lon, precision, m.surface, f"in {place.name}", m.surface)
-    unknown = _UNKNOWN_BEFORE.search(text, max(0, m.start - _UNKNOWN_WINDOW), m.start)
+    # a name the gazetteer knows is no unknown name: "in Hawija district (Kirkuk)"
+    unknown = _UNKNOWN_BEFORE.search(text, max(0, m.start - _UNKNOWN_WINDOW, choice.after), m.start)
     if unknown and place.feature in ("admin1", "admin2", "populated_place"):
         # "in Tell Zaghrub, Idlib": somewhere in the parent, the name kept as written
         name = unknown.group("name")
