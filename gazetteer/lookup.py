@@ -54,6 +54,7 @@ _USER_BONUS, _OVERLAY_BONUS = 0.5, 0.05
 _EVENT_PENALTY = 0.1
 _MATCH_EXACT, _MATCH_KEY, _MATCH_LOOSE, _MATCH_FUZZY = 1.0, 0.85, 0.7, 0.6
 _ALTERNATE_PENALTY = 0.2
+_SEAT_KM = 50.0  # a town this close to a division's point, named alike, is its seat
 _FUZZY_MIN_LENGTH = 5
 # Hints that a neighbouring feature type still satisfies halfway.
 _CLOSE_FEATURES = {
@@ -167,25 +168,40 @@ def _score(h: _Hit, hint: str | None, folded: str) -> float:
 def _seats_first(best: dict[str, tuple[float, _Hit]]) -> None:
     """A bare name is the town a division is named after: "Hawija" is the town, not Hawija
     District, even where the town's population is unknown and the district's name matched
-    only once its generic word was set aside. The town is moved just ahead of any division
-    so named in its own first-level division."""
+    only once its generic word was set aside, and "Hebron" the city, not its governorate.
+    The town is moved just ahead of any division so named that holds it: in its own
+    first-level division, or (where the data gives the town another one) within
+    ``_SEAT_KM`` of the division's point."""
     divisions = [
         (s, h)
         for s, h in best.values()
-        if h.hint and h.place.feature in ("admin2", "admin1") and not h.fuzzy
+        if h.place.feature in ("admin2", "admin1") and not h.fuzzy and not h.loose
     ]
     if not divisions:
         return
     for pid, (score, h) in list(best.items()):
-        if h.place.feature != "populated_place" or h.fuzzy:
+        if h.place.feature != "populated_place" or h.fuzzy or h.loose:
             continue
+        own_name = h.primary and not h.hint  # not "Texas City", not a town's other name
         ahead = [
             s
             for s, d in divisions
-            if d.place.country == h.place.country and d.place.admin1_code == h.place.admin1_code
+            if (d.hint and d.place.admin1_code == h.place.admin1_code) or own_name
+            if _seat_of(h.place, d.place)
         ]
         if ahead and max(ahead) >= score:
             best[pid] = (max(ahead) + 0.001, h)
+
+
+def _seat_of(town: Place | _Row, division: Place | _Row) -> bool:
+    if town.country != division.country:
+        return False
+    if town.admin1_code == division.admin1_code:
+        return True
+    from geopy.distance import great_circle
+
+    km = great_circle((town.lat, town.lon), (division.lat, division.lon)).km
+    return bool(km <= _SEAT_KM)
 
 
 class Gazetteer(ImportsMixin):

@@ -173,6 +173,11 @@ def test_a_toll_after_an_event_adds_to_it_instead_of_making_another() -> None:
         ),
         ("Tribesmen blocked the road to the oil field on Monday.", "Protests", "Peaceful protest"),
         (
+            "Unknown perpetrators burned a church on Sunday.",
+            "Strategic developments",
+            "Looting/property destruction",
+        ),
+        (
             "Teachers rallied outside the ministry to demand their pay.",
             "Protests",
             "Peaceful protest",
@@ -228,6 +233,8 @@ def test_an_attacker_killed_in_a_later_sentence_is_added() -> None:
         ),
         ("Clashes left 3 soldiers killed and 4 militants killed.", 7),
         ("Shelling killed 5 people, including three children.", 5),  # a part, not more
+        ("Regime forces and rebels clashed. 6 rebel fighters and 4 soldiers were killed.", 10),
+        ("Gunmen shot dead a civilian at the market on Monday.", 1),  # "shot dead", not twice
         ("Shelling killed 5 people, three of them killed in their home.", 5),
     ],
 )

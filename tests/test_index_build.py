@@ -515,3 +515,32 @@ def test_a_bare_name_is_the_town_a_division_is_named_after() -> None:
     assert [c.id for c in ranked][:2] == ["geonames:1", "overlay:d"]
     # asked for the district by its generic word, the district stays first
     assert G._rank(hits, "hawija district", "admin2", 3)[0].id == "overlay:d"
+
+
+def test_a_bare_name_is_the_city_beside_its_namesake_division() -> None:
+    """'Hebron' is the city even where the data files it under another first-level
+    division, when it lies near the division's point; a town that is not the division's
+    ("Texas City", a town called so only by another name) does not move."""
+    from gazetteer.lookup import Gazetteer as G
+    from gazetteer.lookup import _Hit
+
+    city = Place(
+        "geonames:1", "Hebron", 31.53, 35.09, "populated_place", "PS", "Ramallah", "PS-RBH"
+    )
+    division = Place("iso:h", "Hebron", 31.49, 35.09, "admin1", "PS", "Hebron", "PS-HBN")
+    far = Place("geonames:3", "Hebron", 41.66, -72.37, "populated_place", "US", "CT", "US-CT")
+    hits = [
+        _Hit(city, 0.40, "Hebron", "hebron"),
+        _Hit(division, 0.45, "Hebron", "hebron"),
+        _Hit(far, 0.30, "Hebron", "hebron"),
+    ]
+    assert [c.id for c in G._rank(hits, "hebron", None, 3)][:2] == ["geonames:1", "iso:h"]
+    state = Place("iso:tx", "Texas", 31.3, -98.5, "admin1", "US", "Texas", "US-TX")
+    town = Place(
+        "geonames:4", "Texas City", 29.38, -94.9, "populated_place", "US", "Texas", "US-TX"
+    )
+    hits = [
+        _Hit(state, 0.9, "Texas", "texas"),
+        _Hit(town, 0.5, "Texas City", "texas city", hint="populated_place"),
+    ]
+    assert G._rank(hits, "texas", None, 2)[0].id == "iso:tx"

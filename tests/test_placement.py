@@ -227,3 +227,33 @@ def test_the_finer_place_is_the_event_s(gazetteer: Gazetteer, text: str, country
 def test_a_country_in_a_list_of_cities_is_no_parent(gazetteer: Gazetteer) -> None:
     i = _one(gazetteer, "A missile was fired at Basra, a southern city of Iraq.")
     assert i.location != "Iraq" and i.geo_precision == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "country", "code", "precision"),
+    [
+        # a town and the region named after it: the town
+        ("Assailants set fire to a school in Gao, Gao region, Mali.", "ML", "ML-7", 1),
+        # a bare name shared by a city and its governorate: the city
+        ("On 23 June 2019, soldiers demolished a house in Hebron.", "PS", None, 1),
+        # an armed group tied to one country points at it: Yemen's Al Bayda, not Libya's
+        ("On 27 June 2019, a drone strike targeted AQAP militants in Al Bayda.", "YE", None, None),
+        ("On 12 June 2019, Houthi forces shelled Al Bayda, killing a child.", "YE", None, None),
+    ],
+)
+def test_a_town_its_division_and_its_country(
+    gazetteer: Gazetteer, text: str, country: str, code: str | None, precision: int | None
+) -> None:
+    i = _one(gazetteer, text)
+    assert i.country == country, (i.location, i.country)
+    if code is not None:
+        assert i.admin1_code == code
+    if precision is not None:
+        assert i.geo_precision == precision
+
+
+def test_an_unknown_name_before_a_direction_and_its_parent(gazetteer: Gazetteer) -> None:
+    i = _one(
+        gazetteer, "Rebels and soldiers clashed near Kafr Nabudah, northern Hama, killing six."
+    )
+    assert i.location == "Kafr Nabudah" and i.country == "SY" and i.geo_precision >= 2

@@ -320,6 +320,13 @@ def test_within_a_country_named_after_it(mini_gazetteer: Gazetteer) -> None:
     assert off[0] == ("Paris", "FR-IDF")
 
 
+def test_parent_a_division_is_not_its_own_child(mini_gazetteer: Gazetteer) -> None:
+    # "Kirkuk, Kirkuk province": the first is the town in the province, not the province
+    (town, province) = _run(mini_gazetteer, "Gunmen attacked Kirkuk, Kirkuk province.")
+    assert town.place is not None and town.place.feature == "populated_place"
+    assert province.place is not None and province.place.feature == "admin1"
+
+
 def test_within_parent(mini_gazetteer: Gazetteer) -> None:
     text = "Gunmen attacked Holliday, Missouri overnight."
     (on, _), (off, _) = (_run(mini_gazetteer, text), _run(mini_gazetteer, text, {"within_parent"}))

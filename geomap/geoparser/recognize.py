@@ -270,6 +270,9 @@ class Recognizer:
             self._actors_by_first_word.setdefault(first, []).append(actor)
         rows = csv.DictReader(_data("demonyms.csv").splitlines())
         self._demonyms = {r["demonym"]: r["country"] for r in rows}
+        # armed groups tied to one country are read like its demonym ("Houthi forces")
+        lines = [s for s in _data("actor_countries.csv").splitlines() if not s.startswith("#")]
+        self._demonyms.update({r["actor"]: r["country"] for r in csv.DictReader(lines)})
         self.demonyms: Mapping[str, str] = self._demonyms
         rows = csv.DictReader(_data("abbreviations.csv").splitlines())
         self._abbreviations = {r["abbreviation"]: r["id"] for r in rows}

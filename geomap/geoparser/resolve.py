@@ -569,8 +569,9 @@ def _parent_readings(b: _Item, how: str) -> list[Candidate]:
 
 
 def _within(c: Candidate, p: Candidate, w: Weights) -> bool:
-    """Whether reading ``c`` lies in parent reading ``p``."""
-    if c.country != p.country or c.feature in ("country", "continent"):
+    """Whether reading ``c`` lies in parent reading ``p`` ("Gao, Gao region": the town, not
+    the region itself)."""
+    if c.country != p.country or c.feature in ("country", "continent") or c.id == p.id:
         return False
     if p.feature == "country":
         return True

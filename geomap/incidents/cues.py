@@ -292,8 +292,23 @@ def _count_near(toks: list[Tok], k: int, role: str, n: int = 1) -> tuple[Count, 
         if (after,) in w.roles["projectile"]:
             continue  # "three rockets killed ..." counts rockets, not people
         count = _widest(toks, count, k)
-        return count, count.end
+        return _and_before(toks, count), count.end
     return _one_person(toks, k, n)
+
+
+def _and_before(toks: list[Tok], count: Count) -> Count:
+    """ "6 fighters and 4 soldiers were killed": the count joined before the one found."""
+    j = count.at - 1
+    if j < 2 or toks[j].low != "and":
+        return count
+    for start in range(max(0, j - 4), j - 1):
+        more = _count_at(toks, start, allow_article=False)
+        if more is None or more.end >= j:
+            continue
+        if all(t.low[:1].isalnum() and t.low not in _NP_STOP for t in toks[more.end : j]):
+            at_least = more.at_least or count.at_least
+            return Count(more.value + count.value, at_least, more.at, count.end)
+    return count
 
 
 def _another_group(toks: list[Tok], count: Count, first_killed: int) -> bool:
@@ -415,7 +430,10 @@ def casualties(text: str, toks: list[Tok]) -> Casualties:
             if role == "killed" and killed is None:
                 killed, killed_word = count, k
             elif (
-                role == "killed" and killed is not None and _another_group(toks, count, killed_word)
+                role == "killed"
+                and killed is not None
+                and count.at >= killed.end  # "shot dead a civilian": "dead" reads it again
+                and _another_group(toks, count, killed_word)
             ):
                 # "2 Peshmerga killed, 3 ISIS killed": each side's dead, added up
                 at_least = killed.at_least or count.at_least

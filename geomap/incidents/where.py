@@ -87,7 +87,8 @@ _UNKNOWN_BEFORE = re.compile(
     r"\b(?:in|near|at|outside|of|hit|struck|targeted|shelled|attacked|bombed|stormed|raided)\s+"
     r"(?:the\s+(?:village|town)\s+of\s+)?(?:the\s+)?"
     r"(?P<name>[A-Z][\w'’]+(?:[\s-](?:al-|el-|ad-|as-)?[A-Z][\w'’]+){0,3})"
-    r"(?:\s+(?:area|village|town|region|mountains?|valley|sub-?district|camp))?\s*(?:,|\()\s*$"
+    r"(?:\s+(?:area|village|town|region|mountains?|valley|sub-?district|camp))?\s*(?:,|\()\s*"
+    r"(?:(?:north|south|east|west|central)(?:ern)?\s+)?$"
 )
 _UNKNOWN_WINDOW = 80
 #: The most kilometres an offset is taken at its word (a typo beyond this is not believed).
