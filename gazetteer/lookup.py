@@ -55,6 +55,8 @@ _EVENT_PENALTY = 0.1
 _MATCH_EXACT, _MATCH_KEY, _MATCH_LOOSE, _MATCH_FUZZY = 1.0, 0.85, 0.7, 0.6
 _ALTERNATE_PENALTY = 0.2
 _SEAT_KM = 50.0  # a town this close to a division's point, named alike, is its seat
+# Sites named after a town with a generic word ("Tal Afar Airport", "Makhmour camp")
+_SITES = frozenset({"airport", "military_base", "facility"})
 _FUZZY_MIN_LENGTH = 5
 # Hints that a neighbouring feature type still satisfies halfway.
 _CLOSE_FEATURES = {
@@ -168,14 +170,17 @@ def _score(h: _Hit, hint: str | None, folded: str) -> float:
 def _seats_first(best: dict[str, tuple[float, _Hit]]) -> None:
     """A bare name is the town a division is named after: "Hawija" is the town, not Hawija
     District, even where the town's population is unknown and the district's name matched
-    only once its generic word was set aside, and "Hebron" the city, not its governorate.
+    only once its generic word was set aside, and "Hebron" the city, not its governorate;
+    "Tal Afar" is the town, not Tal Afar Airport.
     The town is moved just ahead of any division so named that holds it: in its own
     first-level division, or (where the data gives the town another one) within
     ``_SEAT_KM`` of the division's point."""
     divisions = [
         (s, h)
         for s, h in best.values()
-        if h.place.feature in ("admin2", "admin1") and not h.fuzzy and not h.loose
+        if not h.fuzzy
+        and not h.loose
+        and (h.place.feature in ("admin2", "admin1") or (h.hint and h.place.feature in _SITES))
     ]
     if not divisions:
         return

@@ -235,6 +235,8 @@ def test_an_attacker_killed_in_a_later_sentence_is_added() -> None:
         ("Shelling killed 5 people, including three children.", 5),  # a part, not more
         ("Regime forces and rebels clashed. 6 rebel fighters and 4 soldiers were killed.", 10),
         ("Gunmen shot dead a civilian at the market on Monday.", 1),  # "shot dead", not twice
+        ("A roadside bomb struck a convoy, claiming the lives of 3 soldiers.", 3),
+        ("A drone strike hit a vehicle near the village. Fatalities: 4.", 4),
         ("Shelling killed 5 people, three of them killed in their home.", 5),
     ],
 )
@@ -362,3 +364,16 @@ def test_a_report_in_another_language_reads_numeric_dates_day_first(gazetteer: o
     assert [i.event_date for i in found] == [date(2019, 5, 12), date(2019, 12, 5)]
     forced = incidents_from_reports([english], gazetteer=gazetteer, dayfirst=True)  # type: ignore[arg-type]
     assert forced[0].event_date == date(2019, 12, 5)
+
+
+@pytest.mark.parametrize(
+    ("text", "precision"),
+    [
+        ("Around 9 October 2020 (week of), militants attacked a checkpoint, killing 3.", 2),
+        ("Around 9 October 2020 (month of), gunmen killed a farmer.", 3),
+        ("On 9 October 2020, gunmen killed a farmer.", 1),
+    ],
+)
+def test_a_date_the_note_marks_as_a_week_or_a_month(text: str, precision: int) -> None:
+    incident = _one(text)
+    assert incident.event_date == date(2020, 10, 9) and incident.time_precision == precision

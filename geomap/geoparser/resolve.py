@@ -360,8 +360,11 @@ def _curated_lead(doc: _Doc) -> int:
     translates as much; a user's own places over the built-in data."""
     fired = 0
     for it in _live(doc):
+        words = len(it.span.surface.split())
         for k, c in enumerate(it.candidates):
-            if _is_curated(c):
+            # "Tal Afar" is the town, not Tal Afar Airport: a listed place leads only when
+            # named in full, not when the name lacks its generic word
+            if _is_curated(c) and len(c.matched.split()) <= words:
                 it.scores[k] += doc.weights.curated
                 fired += 1
     return fired
@@ -797,16 +800,19 @@ def _country_focus(doc: _Doc) -> int:
         elsewhere = {code for code, keys in named.items() if keys - {it.span.key}}
         here = local[it.span.sentence] | local.get(previous.get(it.span.sentence, (0, 0)), set())
         prominence = [_prominence(c, w) for c in it.candidates]
-        highest = max(prominence)
+        highest, top_score = max(prominence), max(it.scores)
         bonus = []
-        for c, own in zip(it.candidates, prominence, strict=True):
+        for c, own, score in zip(it.candidates, prominence, it.scores, strict=True):
             in_division = _share(divisions, c.admin1_code)
             national = (
                 w.focus * _share(countries, c.country)
                 + (w.named_country if c.country in elsewhere else 0.0)
                 + (w.local_country if c.country in here and c.feature != "country" else 0.0)
             )
-            if own <= highest - w.focus_gap and not in_division:
+            # far below the name's best (the lookup's first reading still counts, a town of
+            # unknown size ranked ahead of a listed site named after it: "Tal Afar")
+            behind = own <= highest - w.focus_gap and score < top_score
+            if behind and not in_division:
                 national = 0.0
             country = w.country if c.feature == "country" else 0.0
             bonus.append(national + w.admin1_focus * in_division + country)

@@ -271,8 +271,10 @@ def _count_near(toks: list[Tok], k: int, role: str, n: int = 1) -> tuple[Count, 
     starts."""
     w = words()
     step = k + n
-    if toks[k].low in ("death", "deaths") and step < len(toks) and toks[step].low == "of":
-        step += 1
+    if toks[k].low in ("death", "deaths", "lives") and step < len(toks) and toks[step].low == "of":
+        step += 1  # "the death of 2 soldiers", "claiming the lives of 3"
+    if step < len(toks) and toks[step].low == ":":
+        step += 1  # "Fatalities: 4"
     if role and step < len(toks):  # "killing three fighters", "injuring at least five"
         count = _count_at(toks, step, allow_article=True)
         if count is None:  # "killing the bomber and seven civilians": the victims' count

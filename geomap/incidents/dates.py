@@ -41,6 +41,7 @@ __all__ = [
     "dayfirst_for_language",
     "find_date_phrases",
     "resolve_date_phrase",
+    "stated_precision",
     "window",
 ]
 
@@ -264,6 +265,20 @@ def _numeric(phrase: DatePhrase, *, dayfirst: bool) -> DateGuess:
         note = f"read {order}: the other order is not a date" if k else ""
         return DateGuess(found, 1, phrase.text, note)
     return DateGuess(None, 1, phrase.text, f"{phrase.text!r} is not a date in either order")
+
+
+_COARSER = re.compile(r"\s*\(\s*(?P<unit>week|month)\s+of\s*\)", re.IGNORECASE)
+
+
+def stated_precision(guess: DateGuess, after: str) -> DateGuess:
+    """A date the text itself marks as approximate: "Around 9 October 2020 (week of)" is
+    precision 2, "(month of)" 3, as event coders write them; ``after`` is the text right
+    after the phrase."""
+    m = _COARSER.match(after[:24])
+    if m is None or guess.day is None:
+        return guess
+    precision = 2 if m["unit"].lower() == "week" else 3
+    return DateGuess(guess.day, max(precision, guess.precision), guess.phrase, guess.note)
 
 
 def resolve_date_phrase(

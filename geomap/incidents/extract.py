@@ -49,7 +49,13 @@ from geomap.geoparser.text import sentence_spans
 from geomap.incidents import counts as _counts
 from geomap.incidents import cues as _cues
 from geomap.incidents.cues import Tok, Trigger
-from geomap.incidents.dates import DateGuess, DatePhrase, find_date_phrases, resolve_date_phrase
+from geomap.incidents.dates import (
+    DateGuess,
+    DatePhrase,
+    find_date_phrases,
+    resolve_date_phrase,
+    stated_precision,
+)
 from geomap.incidents.subtypes import has_role, protest_type, shooting_type
 from geomap.incidents.where import (
     FEATURE_RANK,
@@ -317,6 +323,7 @@ def _draft(
         d.date = resolve_date_phrase(
             phrase, published=ctx.published, anchor=ctx.anchor(), dayfirst=ctx.dayfirst
         )
+        d.date = stated_precision(d.date, text[phrase.end : phrase.end + 24])
         d.date_own = True
         ctx.last_date[para] = d.date  # later sentences of the paragraph share it
     elif para in ctx.last_date:
