@@ -377,3 +377,25 @@ def test_a_report_in_another_language_reads_numeric_dates_day_first(gazetteer: o
 def test_a_date_the_note_marks_as_a_week_or_a_month(text: str, precision: int) -> None:
     incident = _one(text)
     assert incident.event_date == date(2020, 10, 9) and incident.time_precision == precision
+
+
+@pytest.mark.parametrize(
+    ("text", "killed"),
+    [
+        ("Jihadists execute 15 security personnel in the city", 15),
+        ("Militants execute four women near the river", 4),
+        ("Forces 'kill' 55 militants in the old town", 55),
+        ('Forces kill "34 militants" in the old town', 34),
+        ("Militants kill family of 12 in the village", 12),
+        ("Senior militant figure killed in the city: sources", 1),
+        ("Military adviser killed in the capital", 1),
+        ("Militants claim beheading of a soldier", 1),
+        ("Militants kill troops near the border - report", None),  # a killing, not counted
+    ],
+)
+def test_headline_killings(text: str, killed: int | None) -> None:
+    assert _one(text).killed == killed
+
+
+def test_a_major_attack_is_no_person() -> None:
+    assert _one("A major attack killed 5 people on Monday.").killed == 5

@@ -260,3 +260,28 @@ def test_an_unknown_name_before_a_direction_and_its_parent(gazetteer: Gazetteer)
         gazetteer, "Rebels and soldiers clashed near Kafr Nabudah, northern Hama, killing six."
     )
     assert i.location == "Kafr Nabudah" and i.country == "SY" and i.geo_precision >= 2
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Militants kill Iraqi troops near Syria border - report",
+        "A drone struck a convoy near the Turkey border, killing two.",
+    ],
+)
+def test_a_border_is_a_reference_not_the_country(gazetteer: Gazetteer, text: str) -> None:
+    i = _one(gazetteer, text)
+    assert i.country not in ("SY", "TR"), (i.location, i.country)
+
+
+def test_an_inner_apostrophe_belongs_to_the_name() -> None:
+    from geomap.geoparser.text import tokenize
+
+    words = [t.value for t in tokenize("Samarr'a, Sana'a and Ma’rib; Iraq's and Syria’s.")]
+    assert words == ["Samarr'a", "Sana'a", "and", "Ma’rib", "Iraq", "s", "and", "Syria", "s"]
+
+
+def test_a_town_spelled_with_an_apostrophe_is_not_a_namesake(gazetteer: Gazetteer) -> None:
+    # "Samarr" alone reads as Samara, Russia
+    i = _one(gazetteer, "Iraqi army says more than 70 militants killed Samarr'a")
+    assert i.country == "IQ" and i.admin1_code == "IQ-SD"

@@ -9,8 +9,12 @@ from typing import NamedTuple
 __all__ = ["Token", "sentence_spans", "tokenize"]
 
 # Abbreviations with inner dots ("U.S.", "D.C.", "B.C.") are one token; other tokens are
-# runs of letters and digits.
-_TOKEN = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W_]+")
+# runs of letters and digits, an inner apostrophe of a transliterated name included
+# ("Sana'a", "Samarr'a", "Ma'rib"), but not an English clitic ("Iraq's", "don't").
+_TOKEN = re.compile(
+    r"(?:[^\W\d_]\.){2,}"
+    r"|[^\W_]+(?:['’](?!(?:s|t|d|m|ll|re|ve)(?![^\W_]))[^\W\d_]{1,8}(?![^\W_]))?"
+)
 # A run of end marks is tried from its first mark only, so that a long run ("......") is
 # read once, not once per mark (report text is hostile: every pattern here runs in linear time).
 _SENTENCE_END = re.compile(r"(?<![.!?])[.!?]++[\"'”’)\]]*+(?=\s+[\"'“‘(\[]?[^\W\d_])|\n\s*\n|\n")

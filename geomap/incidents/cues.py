@@ -163,6 +163,7 @@ class Count(NamedTuple):
     end: int  # token index after its number
 
 
+_QUOTES_AND_COLON = frozenset({":", '"', "'", "“", "”", "‘", "’"})
 _UNITS = frozenset("km kilometers kilometres miles percent % years days".split())
 
 
@@ -273,8 +274,14 @@ def _count_near(toks: list[Tok], k: int, role: str, n: int = 1) -> tuple[Count, 
     step = k + n
     if toks[k].low in ("death", "deaths", "lives") and step < len(toks) and toks[step].low == "of":
         step += 1  # "the death of 2 soldiers", "claiming the lives of 3"
-    if step < len(toks) and toks[step].low == ":":
-        step += 1  # "Fatalities: 4"
+    while step < len(toks) and toks[step].low in _QUOTES_AND_COLON:
+        step += 1  # "Fatalities: 4", "forces 'kill' 55"
+    if (
+        step + 2 < len(toks)
+        and toks[step].low in ("family", "total")
+        and toks[step + 1].low == "of"
+    ):
+        step += 2  # "kills family of 12", "killing a total of 30"
     if role and step < len(toks):  # "killing three fighters", "injuring at least five"
         count = _count_at(toks, step, allow_article=True)
         if count is None:  # "killing the bomber and seven civilians": the victims' count

@@ -278,6 +278,23 @@ def _toll_trigger(toks: list[Tok]) -> list[tuple[int, Trigger]]:
     return []
 
 
+def _people_killed(toks: list[Tok]) -> bool:
+    """A killing of people the text does not count: "Islamic State kills Iraq troops near
+    the border" (a verb of killing, then soldiers or civilians within three words)."""
+    w = _cues.words()
+    people = w.roles["security"] | w.roles["civilian"]
+    for k in range(len(toks)):
+        said = w.match(toks, k, "killed")
+        if said is None or toks[k].low not in ("kill", "kills", "killed", "killing"):
+            continue
+        if k > 0 and toks[k - 1].low in ("no", "not"):
+            continue
+        after = toks[k + said[0] : k + said[0] + 3]
+        if any((t.low,) in people for t in after):
+            return True
+    return False
+
+
 def _suicide_attackers(d: _Draft, toks: list[Tok], index: int) -> None:
     """A suicide attack kills its attackers: count them among the dead unless the text says
     how many of the dead they were, or that they did not die ("arrested")."""
@@ -305,7 +322,7 @@ def _draft(
     index, trig = max(found, key=lambda f: f[1].rank)
     cas = _cues.casualties(text, toks)
     toll = bool(cas.killed or cas.injured or cas.perpetrators)
-    if toll_only and (not toll or has_role(toks, "cumulative")):
+    if toll_only and (has_role(toks, "cumulative") or not (toll or _people_killed(toks))):
         return None  # "No one was killed", "thousands have been killed since 2014"
     actor = _cues.claimed_by(text, toks)
     at = text.find(actor, span[0], span[1]) if actor else -1

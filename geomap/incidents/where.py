@@ -57,6 +57,7 @@ GENERIC_AFTER = frozenset("base airbase air airfield province governorate city c
 _MODIFIES = re.compile(
     r"(?:\s(?!(?:was|were|is|are|has|had|and|or|said|on|in|at|to)\b)[A-Za-z]|-led|['’]s\b)"
 )
+_BORDER = re.compile(r"(?:['’]s)?\s+(?:border|borders|frontier|boundary)\b", re.IGNORECASE)
 _PASSIVE_NEXT = frozenset("targeted attacked hit struck shelled the".split())
 _POSSESSIVE = re.compile(r"^['’]s\s+$")
 _BETWEEN = re.compile(r"\bbetween\s+(?:the\s+)?$", re.IGNORECASE)
@@ -188,6 +189,8 @@ def _link(m: Mention, toks: list[Tok], text: str) -> tuple[int, str, bool]:
     score 2: linked to the event; 0: merely present. ``excluded`` marks places that are
     not where anything happened (modifiers, origins, reference points, non-event heads).
     """
+    if _BORDER.match(text, m.end):
+        return 0, "", True  # "near the Syria border": a reference, not where it happened
     before = _before(m, toks)
     if before is not None and not _modifies_next(m, toks):
         return before
