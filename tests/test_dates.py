@@ -90,6 +90,15 @@ def test_numeric_dates(text: str, dayfirst: bool, day: date, note: str) -> None:
     assert guess.note.startswith(note) if note else guess.note == ""
 
 
+@pytest.mark.parametrize("text", ["03/00/2016: clashes", "2016-03-00: clashes"])
+def test_a_day_of_00_is_the_month(text: str) -> None:
+    # event tables write an unknown day as 00
+    (phrase,) = find_date_phrases(text)
+    guess = resolve_date_phrase(phrase, published=None)
+    assert (guess.day, guess.precision) == (date(2016, 3, 1), 3)
+    assert "00" in guess.note
+
+
 def test_a_numeric_date_impossible_in_both_orders_says_so() -> None:
     (phrase,) = find_date_phrases("31/31/2019: clashes")
     guess = resolve_date_phrase(phrase, published=None)

@@ -285,3 +285,9 @@ def test_a_town_spelled_with_an_apostrophe_is_not_a_namesake(gazetteer: Gazettee
     # "Samarr" alone reads as Samara, Russia
     i = _one(gazetteer, "Iraqi army says more than 70 militants killed Samarr'a")
     assert i.country == "IQ" and i.admin1_code == "IQ-SD"
+
+
+def test_a_chain_of_parents_holds_a_name_known_abroad(gazetteer: Gazetteer) -> None:
+    # Bonn is "Boni" in some language; two parents in Mali say where this Boni is
+    i = _one(gazetteer, "Militants ambushed a convoy near Boni, Douentza cercle, Mopti, killing 3.")
+    assert (i.location, i.country, i.geo_precision) == ("Boni", "ML", 2)

@@ -767,16 +767,43 @@ def _town_holds(doc: _Doc, child: _Item, town: _Item, parent: Candidate, how: st
     """A city after a comma holds a small place, or a site, none of whose readings lies in
     the city's country: "Tahrir Square, Baghdad" (not Cairo's). Not a list of towns ("Paris,
     London and Berlin"), nor a child that is a large place itself, nor a small town that
-    may be a namesake of a division ("Clacton, Essex" is not in Essex, Maryland)."""
+    may be a namesake of a division ("Clacton, Essex" is not in Essex, Maryland), unless a
+    parent of its own follows it ("Boni, Douentza cercle, Mopti")."""
     big = doc.weights.town_child_people
-    if how != "after" or parent.feature != "populated_place" or parent.population < big:
-        return False  # "Clacton, Essex": not Essex, Maryland, a town of 40,000
+    if how != "after" or parent.feature != "populated_place":
+        return False
     if not doc.text[child.span.end : town.span.start].strip().startswith(","):
         return False
-    if _LIST_GOES_ON.match(doc.text[town.span.end : town.span.end + 40]):
+    if any(c.country == parent.country for c in child.candidates):
         return False
     small = all(c.population < big for c in child.candidates)
-    return small and all(c.country != parent.country for c in child.candidates)
+    # a chain of parents agrees ("Boni, Douentza cercle, Mopti"): the child's readings
+    # abroad, small or known there by another name (Bonn is "Boni" in some language), yield
+    others = all(_fold_name(c.matched) != _fold_name(c.name) for c in child.candidates)
+    if (small or others) and _held_by_next(doc, town, parent):
+        return True
+    if not small or parent.population < big:
+        return False  # "Clacton, Essex": not Essex, Maryland, a town of 40,000
+    return not _LIST_GOES_ON.match(doc.text[town.span.end : town.span.end + 40])
+
+
+def _held_by_next(doc: _Doc, town: _Item, reading: Candidate) -> bool:
+    """Whether the name after ``town`` is its parent too, in the same first-level division:
+    "Douentza cercle, Mopti" (a chain of parents agrees), not "Kirkuk, Erbil" (a list)."""
+    live = _live(doc)
+    k = next((i for i, it in enumerate(live) if it is town), -1)
+    if k < 0 or k + 1 >= len(live):
+        return False
+    nxt = live[k + 1]
+    gap = doc.text[town.span.end : nxt.span.start]
+    if not (_PARENT_GAP.match(gap) or re.match(r"^\s+[a-z]+\s*,\s*$", gap)):
+        return False  # "Douentza, Mopti", "Douentza cercle, Mopti"
+    up = nxt.candidates[nxt.best()]
+    return (
+        up.country == reading.country
+        and bool(reading.admin1_code)
+        and (up.admin1_code == reading.admin1_code or up.feature == "country")
+    )
 
 
 def _country_focus(doc: _Doc) -> int:

@@ -258,6 +258,9 @@ def _numeric(phrase: DatePhrase, *, dayfirst: bool) -> DateGuess:
         month_first = ((int(c), int(a), int(b)), "month first")
         readings = [day_first, month_first] if dayfirst else [month_first, day_first]
     for k, ((year, month, day), order) in enumerate(readings):
+        if day == 0 and 1 <= month <= 12 and year >= 1:  # "03/00/2016": the day unknown
+            note = "the day is given as 00: the month"
+            return DateGuess(date(year, month, 1), 3, phrase.text, note)
         try:
             found = date(year, month, day)
         except ValueError:

@@ -69,7 +69,8 @@ _IN_AREA = re.compile(
     re.IGNORECASE,
 )
 _DISTRICT_AFTER = re.compile(
-    r"\s+(?:district|sub-?district|nahiya|qadha|qada|raion|rayon|county|municipality)\b",
+    r"\s+(?:district|sub-?district|nahiya|qadha|qada|raion|rayon|county|municipality|cercle|"
+    r"lga|territory|commune|township|department|prefecture)\b",
     re.IGNORECASE,
 )
 _OFFSET = re.compile(
@@ -282,8 +283,14 @@ def placement(choice: PlaceChoice, text: str, precision: int) -> Placement:
     place, m = choice.place, choice.mention
     lat, lon, relation, location = place.lat, place.lon, choice.relation, place.name
     if m.decision.approximate and m.decision.rule == "within_parent":
-        # a name the gazetteer lacks, placed at the parent the report gives it
+        # a name the gazetteer lacks, placed at the parent the report gives it; a town
+        # named as a district ("Boni, Douentza cercle") is its district: precision 2
         precision = {"populated_place": 1, "admin2": 2}.get(place.feature, precision)
+        parent_at = text.find(place.matched or place.name, m.end, m.end + _UNKNOWN_WINDOW)
+        if parent_at >= 0 and _DISTRICT_AFTER.match(
+            text, parent_at + len(place.matched or place.name)
+        ):
+            precision = max(precision, 2)
         return Placement(lat, lon, precision, m.surface, f"in {place.name}", m.surface)
     # a name the gazetteer knows is no unknown name: "in Hawija district (Kirkuk)"
     unknown = _UNKNOWN_BEFORE.search(text, max(0, m.start - _UNKNOWN_WINDOW, choice.after), m.start)
