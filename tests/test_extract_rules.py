@@ -399,3 +399,22 @@ def test_headline_killings(text: str, killed: int | None) -> None:
 
 def test_a_major_attack_is_no_person() -> None:
     assert _one("A major attack killed 5 people on Monday.").killed == 5
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Militants attack army forces in the valley on Monday",  # a verb, with its object
+        "Militants attacks the checkpoint on Monday",
+        "Soldiers beat back a fresh militant assault on the town",
+        "Kurdish forces repel militant offensives on two fronts",
+        "Army launches assault on the militant bastion on Monday",
+        "Militants shoot down an army helicopter",
+    ],
+)
+def test_headline_fighting(text: str) -> None:
+    assert _one(text).event_type == "Battles"
+
+
+def test_attacks_as_a_plural_noun_are_no_event() -> None:
+    assert _incidents("Attacks on army posts have risen this year, officials said.") == []

@@ -278,6 +278,17 @@ def _toll_trigger(toks: list[Tok]) -> list[tuple[int, Trigger]]:
     return []
 
 
+def _verb_with_object(toks: list[Tok], i: int) -> bool:
+    """ "Islamic State attacks Iraqi forces", "militants strikes the town": a verb with its
+    object after it (a name, an article, armed forces), not a plural noun ("attacks on")."""
+    if i == 0 or i + 1 >= len(toks):
+        return False
+    nxt = toks[i + 1]
+    w = _cues.words()
+    people = w.roles["security"] | w.roles["civilian"]
+    return nxt.text[:1].isupper() or nxt.low in ("the", "a", "an") or (nxt.low,) in people
+
+
 def _people_killed(toks: list[Tok]) -> bool:
     """A killing of people the text does not count: "Islamic State kills Iraq troops near
     the border" (a verb of killing, then soldiers or civilians within three words)."""
@@ -345,7 +356,11 @@ def _draft(
         ctx.last_date[para] = d.date  # later sentences of the paragraph share it
     elif para in ctx.last_date:
         d.date = ctx.last_date[para]
-    generic_plural = trig.family == "attack" and toks[index].low.endswith("s")
+    generic_plural = (
+        trig.family == "attack"
+        and toks[index].low.endswith("s")
+        and not _verb_with_object(toks, index)
+    )
     d.plural = generic_plural or _cues.several_events(trig)
     if generic_plural and d.events == 1 and not toll:
         return None  # "attacks on US troops", "a series of attacks": not one event
