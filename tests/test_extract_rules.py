@@ -112,6 +112,8 @@ def test_a_toll_after_an_event_adds_to_it_instead_of_making_another() -> None:
             "Attack",
         ),
         ("Gunmen kill 12 at liquor shops", "Violence against civilians", "Attack"),
+        ("Gunmen killed a health worker on Monday.", "Violence against civilians", "Attack"),
+        ("Gunmen shot dead two engineers on the road.", "Violence against civilians", "Attack"),
         ("Hundreds of protesters gathered outside the ministry.", "Protests", "Peaceful protest"),
         (
             "Protesters threw stones at police and set fire to tyres.",
