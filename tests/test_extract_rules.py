@@ -391,6 +391,8 @@ def test_a_date_the_note_marks_as_a_week_or_a_month(text: str, precision: int) -
         ("Militants kill family of 12 in the village", 12),
         ("Senior militant figure killed in the city: sources", 1),
         ("Military adviser killed in the capital", 1),
+        ('Police kill IS "judge" in the old city', 1),
+        ("Two soldiers die battling militants near the dam", 2),
         ("Militants claim beheading of a soldier", 1),
         ("Militants kill troops near the border - report", None),  # a killing, not counted
     ],

@@ -377,6 +377,8 @@ def _one_person(toks: list[Tok], k: int, n: int) -> tuple[Count, int] | None:
         low = toks[j].low
         if (low,) in person:
             return Count(1, False, j, j), j
+        if low in _QUOTES_AND_COLON:
+            continue  # 'kill IS "judge"'
         if low in _NP_STOP or not low[:1].isalnum():
             break
     for j in range(k - 1, max(-1, k - 4), -1):  # "journalist reportedly killed"
