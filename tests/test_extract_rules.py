@@ -413,7 +413,6 @@ def test_a_major_attack_is_no_person() -> None:
         "Soldiers beat back a fresh militant assault on the town",
         "Kurdish forces repel militant offensives on two fronts",
         "Army launches assault on the militant bastion on Monday",
-        "Militants shoot down an army helicopter",
     ],
 )
 def test_headline_fighting(text: str) -> None:
@@ -422,3 +421,39 @@ def test_headline_fighting(text: str) -> None:
 
 def test_attacks_as_a_plural_noun_are_no_event() -> None:
     assert _incidents("Attacks on army posts have risen this year, officials said.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "event_type", "sub_event_type"),
+    [
+        (
+            "Security forces seized a weapons cache in the village on Monday.",
+            "Strategic developments",
+            "Disrupted weapons use",
+        ),
+        (
+            "The army dismantled an IED on the road on Monday.",
+            "Strategic developments",
+            "Disrupted weapons use",
+        ),
+        (
+            "Around 50 teachers marched on Monday demanding unpaid salaries.",
+            "Protests",
+            "Peaceful protest",
+        ),
+        ("Families of missing persons held a vigil on Monday.", "Protests", "Peaceful protest"),
+        (
+            "Soldiers and militants exchanged fire on Monday. No casualties.",
+            "Battles",
+            "Armed clash",
+        ),
+        (
+            "The army established a new base near the border on Monday.",
+            "Strategic developments",
+            "Headquarters or base established",
+        ),
+    ],
+)
+def test_notes_of_other_event_types(text: str, event_type: str, sub_event_type: str) -> None:
+    incident = _one(text)
+    assert (incident.event_type, incident.sub_event_type) == (event_type, sub_event_type)
