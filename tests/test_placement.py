@@ -239,6 +239,8 @@ def test_a_country_in_a_list_of_cities_is_no_parent(gazetteer: Gazetteer) -> Non
         # an armed group tied to one country points at it: Yemen's Al Bayda, not Libya's
         ("On 27 June 2019, a drone strike targeted AQAP militants in Al Bayda.", "YE", None, None),
         ("On 12 June 2019, Houthi forces shelled Al Bayda, killing a child.", "YE", None, None),
+        # a common word that is a town's own name but for its article: Al-Karmah
+        ("On 5 May 2021, gunmen killed a man in Karma.", "IQ", "IQ-AN", 1),
         # a town of unknown size, not the listed airport or camp named after it
         ("On 14 October 2020, a mortar shell hit a house in Tal Afar.", "IQ", "IQ-NI", 1),
         ("On 16 October 2020, a landmine exploded in Makhmour, killing one.", "IQ", "IQ-AR", 1),

@@ -246,8 +246,9 @@ def _own_name(doc: _Doc) -> int:
 
     "Tiger" is not Macon by way of its nickname "Tiger Town", nor "Garden" Singapore by
     "Garden City", nor "Public" a Ugandan district by a stray alternate name; "Reading" and
-    "Hit" are the towns' own names. Seas and continents keep their short names ("the
-    Pacific"). All-capital spans are not common words ("US" is not "us").
+    "Hit" are the towns' own names, and so is "Karma" Al-Karmah's (an Arabic article and a
+    final -h aside, when the name has the article). Seas and continents keep their short names
+    ("the Pacific"). All-capital spans are not common words ("US" is not "us").
     """
     fired = 0
     for it in doc.items:
@@ -256,8 +257,9 @@ def _own_name(doc: _Doc) -> int:
         surface = fold(it.span.surface)
 
         def own_name(c: Candidate, surface: str = surface) -> bool:
-            if c.matched == c.name:
-                return _fold_name(c.name) == surface
+            if c.matched == c.name:  # "Karma" is Al-Karmah's own name, its article aside
+                bare = _without_article(_fold_name(c.name))
+                return _fold_name(c.name) == surface or bare in (surface, f"{surface}h")
             return _fold_name(c.matched) == surface == _fold_name(c.name)
 
         kept = [c for c in it.candidates if c.feature in _SEAS_AND_LANDS or own_name(c)]
@@ -265,6 +267,15 @@ def _own_name(doc: _Doc) -> int:
             it.candidates = kept
             fired += 1
     return fired
+
+
+_ARTICLE = re.compile(r"^(?:al|el|ad|an|ar|as|ash|at|az|ath|adh)[-\s]+(?=\w)")
+
+
+def _without_article(folded: str) -> str:
+    """ "al-karmah" -> "karmah"; a name with no article -> "" (it has no such other form)."""
+    stripped = _ARTICLE.sub("", folded, count=1)
+    return stripped if stripped != folded else ""
 
 
 def _keep(span: Span, candidates: list[Candidate], text: str, w: Weights) -> bool:
