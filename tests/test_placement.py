@@ -63,6 +63,14 @@ KHARKIV = (49.98, 36.25)
             "YE-TA",
             3,
         ),
+        # a division as event coders spell it (gazetteer/data/aliases.csv)
+        (
+            "On 19 March 2017, militants attacked a base in Leego, Lower Shabelle.",
+            "Leego",
+            "SO",
+            "SO-SH",
+            3,
+        ),
         # conflict notes: a name whose first word is a place elsewhere, a bracketed parent
         (
             "On 3 February 2021, militants clashed with police near Qara Tapa, Diyala.",
