@@ -256,7 +256,10 @@ def test_ctrl_c_in_a_real_process_never_leaves_a_half_file(tmp_path: Path) -> No
     the interrupt, so the test is the same on an idle machine and a loaded one."""
     target = tmp_path / "big.geojsonl"
     script = (
-        "import sys\n"
+        "import signal, sys\n"
+        # as in a terminal: a shell that started the tests in the background left SIGINT
+        # ignored, and a child inherits that
+        "signal.signal(signal.SIGINT, signal.default_int_handler)\n"
         "import geomap.exporters.write as w\n"
         "from geomap.frame import to_geodataframe\n"
         "from tests.export_rows import incidents\n"
