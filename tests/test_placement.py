@@ -63,6 +63,14 @@ KHARKIV = (49.98, 36.25)
             "YE-TA",
             3,
         ),
+        # a district the gazetteer lacks, before its province
+        (
+            "Assailants fired mortars at homes in Al-Dhuluiya district, Salah ad Din governorate.",
+            "Al-Dhuluiya",
+            "IQ",
+            "IQ-SD",
+            3,
+        ),
         # a division as event coders spell it (gazetteer/data/aliases.csv)
         (
             "On 19 March 2017, militants attacked a base in Leego, Lower Shabelle.",
@@ -249,6 +257,13 @@ def test_a_country_in_a_list_of_cities_is_no_parent(gazetteer: Gazetteer) -> Non
         ("On 12 June 2019, Houthi forces shelled Al Bayda, killing a child.", "YE", None, None),
         # a common word that is a town's own name but for its article: Al-Karmah
         ("On 5 May 2021, gunmen killed a man in Karma.", "IQ", "IQ-AN", 1),
+        # people taken "from" a town were taken there (not a strike's origin)
+        (
+            "Assailants abducted 20 civilians from Hawijah town, Kirkuk governorate.",
+            "IQ",
+            "IQ-KI",
+            1,
+        ),
         # a town of unknown size, not the listed airport or camp named after it
         ("On 14 October 2020, a mortar shell hit a house in Tal Afar.", "IQ", "IQ-NI", 1),
         ("On 16 October 2020, a landmine exploded in Makhmour, killing one.", "IQ", "IQ-AR", 1),

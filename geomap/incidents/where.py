@@ -58,6 +58,10 @@ _MODIFIES = re.compile(
     r"(?:\s(?!(?:was|were|is|are|has|had|and|or|said|on|in|at|to)\b)[A-Za-z]|-led|['’]s\b)"
 )
 _BORDER = re.compile(r"(?:['’]s)?\s+(?:border|borders|frontier|boundary)\b", re.IGNORECASE)
+# Verbs after which "from" names where people were taken, not where a strike came from.
+_TAKEN = frozenset(
+    "abducted kidnapped seized arrested detained snatched taken abducting kidnapping".split()
+)
 _PASSIVE_NEXT = frozenset("targeted attacked hit struck shelled the".split())
 _POSSESSIVE = re.compile(r"^['’]s\s+$")
 _BETWEEN = re.compile(r"\bbetween\s+(?:the\s+)?$", re.IGNORECASE)
@@ -89,7 +93,8 @@ _UNKNOWN_BEFORE = re.compile(
     r"\b(?:in|near|at|outside|of|hit|struck|targeted|shelled|attacked|bombed|stormed|raided)\s+"
     r"(?:the\s+(?:village|town)\s+of\s+)?(?:the\s+)?"
     r"(?P<name>[A-Z][\w'’]+(?:[\s-](?:al-|el-|ad-|as-)?[A-Z][\w'’]+){0,3})"
-    r"(?:\s+(?:area|village|town|region|mountains?|valley|sub-?district|camp))?\s*(?:,|\()\s*"
+    r"(?:\s+(?:area|village|town|region|mountains?|valley|(?:sub-?)?district|camp))?"
+    r"\s*(?:,|\()\s*"
     r"(?:(?:north|south|east|west|central)(?:ern)?\s+)?$"
 )
 _UNKNOWN_WINDOW = 80
@@ -151,6 +156,8 @@ def _before(m: Mention, toks: list[Tok]) -> tuple[int, str, bool] | None:
                 return 0, "", True  # "talks in Washington"
             return 2, m.relation or phrase[1], False
     if w.match(toks, k, "origin"):
+        if any(t.low in _TAKEN for t in toks[max(0, k - 6) : k]):
+            return 2, m.relation, False  # "abducted 20 civilians from Hawijah": there
         return 0, "", True  # "launched from Iran"
     if w.match(toks, k, "link_verb"):
         return 2, m.relation, False  # "struck the Ain al-Asad airbase"
