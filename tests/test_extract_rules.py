@@ -250,6 +250,8 @@ def test_the_month_may_is_no_modal_verb() -> None:
     # "may" before a trigger makes it a possibility; the month does not
     found = _one("On 27 May 2021, gunmen shot dead a shopkeeper.")
     assert found.event_date == date(2021, 5, 27)
+    assert _one("On 3rd May, gunmen shot dead a shopkeeper.").event_date == date(2020, 5, 3)
+    assert _one("In May, gunmen shot dead a shopkeeper.").time_precision == 3
     assert _incidents("Militants may attack the town, officials warned.") == []
 
 
@@ -457,3 +459,17 @@ def test_attacks_as_a_plural_noun_are_no_event() -> None:
 def test_notes_of_other_event_types(text: str, event_type: str, sub_event_type: str) -> None:
     incident = _one(text)
     assert (incident.event_type, incident.sub_event_type) == (event_type, sub_event_type)
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("On 9th October 2020, gunmen killed a farmer.", date(2020, 10, 9)),
+        ("On the 9th of October 2020, gunmen killed a farmer.", date(2020, 10, 9)),
+        ("On 9 October, gunmen killed a farmer.", date(2020, 10, 9)),  # the published year
+        ("June 3rd, 2015: gunmen killed a farmer.", date(2015, 6, 3)),
+    ],
+)
+def test_day_first_dates_with_ordinals_or_no_year(text: str, day: date) -> None:
+    incident = _one(text)
+    assert (incident.event_date, incident.time_precision) == (day, 1)

@@ -55,7 +55,7 @@ _PART = r"(?:\s+(?:morning|afternoon|evening|night))"
 _EDGE = r"(?:(?:early|late|mid|mid-)\s*)"
 _ABSOLUTE = (
     rf"(?:(?:on\s+)?(?:(?:{_DAYS}),?\s+)?(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
-    rf"|(?:on\s+)?\d{{1,2}}\s+(?:{_MONTHS})\.?,?\s+\d{{4}}"
+    rf"|(?:on\s+)?\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})\.?,?\s+\d{{4}}"
     rf"|(?:in\s+)?{_EDGE}?(?:{_MONTHS})\s+\d{{4}})"
 )
 # Numeric dates: year first with "-" or "/", else day and month (in either order) with one
@@ -68,6 +68,7 @@ _NUMERIC = (
 _NUMERIC_PARTS = re.compile(r"(\d+)[-/. ](\d+)[-/. ](\d+)")
 _DEICTIC = (
     rf"(?:(?:on\s+)?(?:(?:{_DAYS}),?\s+)?(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b"
+    rf"|(?:on\s+)?\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})\b"
     rf"|(?:(?:in\s+the\s+|in\s+)?early\s+hours\s+of\s+|early\s+on\s+|late\s+on\s+|on\s+)?"
     rf"(?:{_DAYS}){_PART}?"
     rf"|(?:in\s+)?{_EDGE}?(?:{_MONTHS})\b"

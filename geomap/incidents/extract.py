@@ -204,10 +204,11 @@ def _irrealis(toks: list[Tok], i: int) -> bool:
 
 
 def _month(toks: list[Tok], k: int) -> bool:
-    """ "On 27 May 2021", "May 27": the month, not the modal verb "may"."""
+    """ "On 27 May 2021", "on 3rd May", "in May", "May 27": the month, not the modal verb
+    "may" (capitalised inside a clause, or beside a number at its start)."""
     if toks[k].text != "May":
         return False
-    return any(0 <= j < len(toks) and toks[j].low.isdigit() for j in (k - 1, k + 1))
+    return k > 0 or (k + 1 < len(toks) and toks[k + 1].low[:1].isdigit())
 
 
 def _backref(toks: list[Tok], i: int, mentions: Sequence[Mention]) -> bool:
