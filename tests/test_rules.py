@@ -234,6 +234,14 @@ def test_one_country(mini_gazetteer: Gazetteer) -> None:
     assert ("Haram", "NO-15") in off
 
 
+def test_one_country_a_division_names_its_country(mini_gazetteer: Gazetteer) -> None:
+    # no country and no demonym: the province read with confidence says which country
+    text = "Militants attacked Haram at dawn. The victims came from Diyala province."
+    on, off = _both(mini_gazetteer, "one_country", text)
+    assert ("Haram", "NO-15") not in on and ("Diyala", "IQ-DI") in on
+    assert ("Haram", "NO-15") in off
+
+
 def test_one_country_keeps_prominent_places_abroad(mini_gazetteer: Gazetteer) -> None:
     text = "An Iraqi official said the minister flew to Paris."
     assert ("Paris", "FR-IDF") in _where(_run(mini_gazetteer, text))
@@ -287,7 +295,7 @@ def test_dateline(mini_gazetteer: Gazetteer) -> None:
 
 def test_siblings(mini_gazetteer: Gazetteer) -> None:
     text = "Fires burned in New South Wales and Victoria."
-    on, off = _both(mini_gazetteer, "siblings", text, also={"country_focus"})
+    on, off = _both(mini_gazetteer, "siblings", text, also={"country_focus", "one_country"})
     assert on[1] == ("Victoria", "AU-VIC")
     assert off[1] != ("Victoria", "AU-VIC")
 
@@ -353,7 +361,7 @@ def test_name_start(mini_gazetteer: Gazetteer) -> None:
         "Clashes broke out near Holiday Tapa, Diyala on Sunday.",
         "A mine went off in Holiday al-Shay (Kirkuk) on Sunday.",
     ):
-        on, off = _both(mini_gazetteer, "name_start", text)
+        on, off = _both(mini_gazetteer, "name_start", text, also={"one_country"})
         assert [p for _, p in on] in (["IQ-DI"], ["IQ-KI"]), on
         assert off[0] == ("Holiday", "US-FL"), off
     # a site's name or a title after the name is no longer name

@@ -1002,6 +1002,13 @@ def _one_country(doc: _Doc) -> int:
     # countries a naming mention may also be read in ("Georgia": the US state too)
     maybe = {c.country for it in naming for c in it.candidates}
     named |= {d.country for d in doc.demonyms if ":" not in d.country}
+    # a first-level division read with confidence names its country as well as the country's
+    # name would ("a farmer from Ninewa governorate")
+    named |= {
+        it.candidates[it.best()].country
+        for it in items
+        if it.candidates[it.best()].feature == "admin1" and it.margin() > w.confident_margin
+    }
     if doc.hint:
         named.add(doc.hint.upper())
     named.discard("")
