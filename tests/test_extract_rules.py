@@ -421,6 +421,11 @@ def test_headline_fighting(text: str) -> None:
     assert _one(text).event_type == "Battles"
 
 
+def test_shells_is_shelling_but_shell_the_company_is_not() -> None:
+    assert _one("The army shells militant positions near the river").label == "shelling"
+    assert _incidents("Shell said on Monday its profits rose.") == []
+
+
 def test_attacks_as_a_plural_noun_are_no_event() -> None:
     assert _incidents("Attacks on army posts have risen this year, officials said.") == []
 
