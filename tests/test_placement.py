@@ -316,3 +316,11 @@ def test_a_chain_of_parents_holds_a_name_known_abroad(gazetteer: Gazetteer) -> N
     # Bonn is "Boni" in some language; two parents in Mali say where this Boni is
     i = _one(gazetteer, "Militants ambushed a convoy near Boni, Douentza cercle, Mopti, killing 3.")
     assert (i.location, i.country, i.geo_precision) == ("Boni", "ML", 2)
+
+
+def test_a_mountain_range_fighting_is_placed_in_it(gazetteer: Gazetteer) -> None:
+    i = _one(
+        gazetteer,
+        "On 13 March 2021, soldiers and militants exchanged fire in the Hamrin mountains.",
+    )
+    assert (i.location, i.country, i.geo_precision) == ("Hamrin Mountains", "IQ", 2)
