@@ -210,6 +210,12 @@ def test_acled_sub_event_types(text: str, event_type: str, sub_event_type: str) 
         ("Gunmen kill the mayor's son in the old city", 1, None),  # active: not their death
         ("A suicide bomber blew himself up, killing the bomber and 7 civilians.", 8, 1),
         ("At least five people, including the bomber, were killed in the blast.", 5, 1),
+        (
+            "Assailants attacked a checkpoint. Four soldiers and two assailants were killed "
+            "in the ensuing clash.",
+            6,
+            2,
+        ),
     ],
 )
 def test_the_attackers_count_among_the_dead(
@@ -478,3 +484,8 @@ def test_notes_of_other_event_types(text: str, event_type: str, sub_event_type: 
 def test_day_first_dates_with_ordinals_or_no_year(text: str, day: date) -> None:
     incident = _one(text)
     assert (incident.event_date, incident.time_precision) == (day, 1)
+
+
+def test_no_reported_casualties_is_zero() -> None:
+    found = _one("A bomb exploded near a patrol. There were no reported casualties.")
+    assert (found.killed, found.injured) == (0, 0)

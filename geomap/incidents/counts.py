@@ -117,11 +117,11 @@ def perpetrators(
     """
     perp = w.roles["perpetrator"]
     if count is not None:
-        value, _, end = count
+        value, at, end = count
         head = toks[end : end + 3]
         for t in head:
-            if (t.low,) in perp:
-                return Perpetrators(value, True)  # "killing 12 attackers"
+            if (t.low,) in perp:  # "killing 12 attackers"; of "4 soldiers and 2 assailants", 2
+                return Perpetrators(_last_number(w, toks, at, end, value), True)
             if not t.low[:1].isalnum():
                 break
     for p, tok in enumerate(toks):
@@ -134,6 +134,16 @@ def perpetrators(
         if count is None and p < killed_word and _subject_of(toks, p, killed_word):
             return Perpetrators(perpetrator_count(w, toks, p), False)
     return None
+
+
+def _last_number(w: Words, toks: list[Tok], at: int, end: int, value: int) -> int:
+    """The last number read in ``toks[at:end]`` (a sum of groups names its parts), else
+    ``value``."""
+    for k in range(end - 1, at - 1, -1):
+        read = number_at(w, toks, k)
+        if read is not None and read[1] == end:
+            return read[0]
+    return value
 
 
 def _conjoined(toks: list[Tok], p: int, start: int, end: int) -> bool:

@@ -82,7 +82,10 @@ _Spanned = TypeVar("_Spanned", bound=_HasSpan)
 _GEO_PRECISION = {0: 1, 1: 1, 2: 2, 3: 3, 4: 4}
 _IRREALIS_WINDOW = 6
 _CLAUSE_BREAK = re.compile(r";|\s(?:while|whereas)\s|,\s+but\s")
-_ORDINALS = frozenset("second third fourth latest same earlier previous first last".split())
+_ORDINALS = frozenset(
+    "second third fourth latest same earlier previous first last ensuing subsequent resulting"
+    " following".split()
+)  # "the ensuing clash": the event told before, going on
 _UNRESOLVED = re.compile(
     r"\b(?:in|near|at|outside)\s+(?:the\s+)?((?:[A-Z][\w'’-]+)(?:\s+(?:al-|of\s+)?[A-Z][\w'’-]+)*)"
 )
