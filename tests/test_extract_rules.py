@@ -113,6 +113,12 @@ def test_a_toll_after_an_event_adds_to_it_instead_of_making_another() -> None:
         ),
         ("Gunmen kill 12 at liquor shops", "Violence against civilians", "Attack"),
         ("Gunmen killed a health worker on Monday.", "Violence against civilians", "Attack"),
+        (
+            "Assailants stormed a village and killed 12 civilians.",
+            "Violence against civilians",
+            "Attack",
+        ),
+        ("Protesters stormed the council building on Monday.", "Riots", "Violent demonstration"),
         ("Gunmen shot dead two engineers on the road.", "Violence against civilians", "Attack"),
         ("Hundreds of protesters gathered outside the ministry.", "Protests", "Peaceful protest"),
         (

@@ -270,6 +270,8 @@ class _Context:
 #: The event a clause that gives a toll but no trigger tells of ("Five killed in Baghdad"):
 #: an armed attack, retyped by its victims like a shooting.
 _KILLING = Trigger(("killed",), "Battles", "Armed clash", "killing", "shooting", 0, True)
+#: A storming that kills or wounds with no protest told: an armed attack, typed by its victims.
+_ARMED_RAID = Trigger(("stormed",), "Battles", "Armed clash", "armed attack", "shooting", 5, True)
 #: An aggregate row's type when the events it sums differ in type.
 _SEVERAL = Trigger(("attacks",), "Explosions/Remote violence", "", "attacks", "attack", 1, True)
 
@@ -337,6 +339,8 @@ def _draft(
     index, trig = max(found, key=lambda f: f[1].rank)
     cas = _cues.casualties(text, toks)
     toll = bool(cas.killed or cas.injured or cas.perpetrators)
+    if trig.family == "riot" and toll and not any(t.family == "protest" for _, t in found):
+        trig = _ARMED_RAID  # "Assailants stormed a village and killed 12": no crowd, an attack
     if toll_only and (has_role(toks, "cumulative") or not (toll or _people_killed(toks))):
         return None  # "No one was killed", "thousands have been killed since 2014"
     actor = _cues.claimed_by(text, toks)
