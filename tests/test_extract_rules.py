@@ -495,3 +495,21 @@ def test_day_first_dates_with_ordinals_or_no_year(text: str, day: date) -> None:
 def test_no_reported_casualties_is_zero() -> None:
     found = _one("A bomb exploded near a patrol. There were no reported casualties.")
     assert (found.killed, found.injured) == (0, 0)
+
+
+@pytest.mark.parametrize(
+    ("text", "actor"),
+    [
+        (
+            "A bomb killed five people at a market. No group claimed responsibility; however, "
+            "sources attributed the attack to the Islamic State.",
+            "Islamic State",
+        ),
+        (
+            "Gunmen killed two farmers on Monday. Police blamed the attack on Boko Haram.",
+            "Boko Haram",
+        ),
+    ],
+)
+def test_an_attribution_names_the_actor(text: str, actor: str) -> None:
+    assert _one(text).actor1 == actor

@@ -556,7 +556,7 @@ def _name_backward(text: str, toks: list[Tok], k: int) -> str:
 
 def claimed_by(text: str, toks: list[Tok]) -> str:
     """Who claimed or did it: "claimed by a group called X", "X claimed the attack",
-    "X said it targeted ...", "carried out by X"."""
+    "X said it targeted ...", "carried out by X", "sources attributed the attack to X"."""
     lows = [t.low for t in toks]
     for i, low in enumerate(lows):
         if low == "by" and i > 0 and lows[i - 1] in ("claimed", "out", "launched", "conducted"):
@@ -575,6 +575,16 @@ def claimed_by(text: str, toks: list[Tok]) -> str:
                     return name
         if low == "said" and lows[i + 1 : i + 2] == ["it"] and i > 0:
             name = _name_backward(text, toks, i)
+            if name:
+                return name
+        ahead = lows[i + 1 : i + 5]
+        joint = "to" if low == "attributed" else "on" if low == "blamed" else ""
+        if joint and joint in ahead:
+            # "sources attributed the attack to the Islamic State", "blamed it on X"
+            j = i + 1 + ahead.index(joint) + 1
+            while j < len(lows) and lows[j] in ("the", "a", "an"):
+                j += 1
+            name = _name_forward(text, toks, j) if j < len(toks) else ""
             if name:
                 return name
     return ""
