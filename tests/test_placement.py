@@ -264,6 +264,8 @@ def test_a_country_in_a_list_of_cities_is_no_parent(gazetteer: Gazetteer) -> Non
             "IQ-KI",
             1,
         ),
+        # "Samarra province": the Iraqi town spelled so, not Samara in Russia
+        ("Explosive devices detonated in Samarra province, killing 3 soldiers.", "IQ", "IQ-SD", 1),
         # a town of unknown size, not the listed airport or camp named after it
         ("On 14 October 2020, a mortar shell hit a house in Tal Afar.", "IQ", "IQ-NI", 1),
         ("On 16 October 2020, a landmine exploded in Makhmour, killing one.", "IQ", "IQ-AR", 1),

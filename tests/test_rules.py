@@ -227,6 +227,15 @@ def test_country_modifier(mini_gazetteer: Gazetteer) -> None:
     assert off == [("Iraq", "IR-00")]  # Arak, whose GeoNames names include "Iraq"
 
 
+def test_exact_spelling(mini_gazetteer: Gazetteer) -> None:
+    # "Samarra" normalises as "Samara" does (double letters aside); spelled as written it is
+    # the Iraqi town, as a province too
+    for text in ("Bombs exploded in Samarra province.",):
+        on, off = _both(mini_gazetteer, "exact_spelling", text, also={"division_title"})
+        assert on == [("Samarra", "IQ-SD")], on
+        assert off[0][1] is not None and off[0][1].startswith("RU"), off
+
+
 def test_one_country(mini_gazetteer: Gazetteer) -> None:
     text = "An Iraqi official said militants attacked Haram at dawn."
     on, off = _both(mini_gazetteer, "one_country", text)

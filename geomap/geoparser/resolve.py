@@ -366,6 +366,41 @@ def _name_start(doc: _Doc) -> int:
     return fired
 
 
+def _exact_spelling(doc: _Doc) -> int:
+    """A name spelled exactly as a place's own name (accents aside) outranks a place in
+    another country that it matches only once normalised, double letters and all:
+    "Samarra" is Sāmarrā' in Iraq, not Samara in Russia (nor, as "Samarra province", the
+    Samara region), unless that other place is many times bigger."""
+    w = doc.weights
+    fired = 0
+    for it in _live(doc):
+        surface = _fold_name(it.span.surface)
+        best = it.best()
+        top = it.candidates[best]
+        if _fold_name(top.matched) == surface or top.feature in _SEAS_AND_LANDS:
+            continue
+        exact = [
+            k
+            for k, c in enumerate(it.candidates)
+            if _fold_name(c.name) == surface  # its own name, not one of its other names
+            and c.country != top.country
+            and c.population >= w.exact_spelling_people  # a town of some size, not a hamlet
+        ]
+        if not exact:
+            continue
+        k = max(exact, key=it.scores.__getitem__)
+        near = it.candidates[k]
+        divisions = ("admin1", "admin2")
+        if top.feature not in divisions and top.population > w.exact_spelling_ratio * max(
+            near.population, 1
+        ):
+            continue  # "Kiev" the capital, by its other spelling, not a village so named
+        it.scores[k] = max(it.scores) + w.discourse_step
+        it.decision = "exact_spelling"
+        fired += 1
+    return fired
+
+
 def _curated_lead(doc: _Doc) -> int:
     """Listed places lead their namesakes: the White House over Casablanca, whose name
     translates as much; a user's own places over the built-in data."""
@@ -1095,6 +1130,11 @@ RESOLUTION_RULES: tuple[Rule[_Doc], ...] = (
         _name_start,
     ),
     _rule("curated_lead", "curated and users' places lead their namesakes", _curated_lead),
+    _rule(
+        "exact_spelling",
+        "a place spelled exactly as written outranks one abroad matched only once normalised",
+        _exact_spelling,
+    ),
     _rule(
         "division_over_namesake",
         "a division of millions outranks its much smaller namesake city",

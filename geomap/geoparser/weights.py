@@ -53,6 +53,9 @@ class Weights:
     sibling: float = 0.3  # a division listed beside a confidently placed division
     part_of_city_km: float = 15.0  # a part of a town lies this close to it ("X district of Y")
     town_child_people: int = 100_000  # a city this big holds a smaller place named before it
+    exact_spelling_ratio: float = 10.0  # a place matched only once normalised keeps its lead
+    # over one spelled as written abroad when it is this many times more populous
+    exact_spelling_people: int = 10_000  # ... and the place spelled as written is this big
     # --- proximity
     proximity: float = 0.1  # per other name with a reading close by ...
     proximity_names: int = 3  # ... counting this many at most
