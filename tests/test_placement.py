@@ -326,3 +326,14 @@ def test_a_mountain_range_fighting_is_placed_in_it(gazetteer: Gazetteer) -> None
         "On 13 March 2021, soldiers and militants exchanged fire in the Hamrin mountains.",
     )
     assert (i.location, i.country, i.geo_precision) == ("Hamrin Mountains", "IQ", 2)
+
+
+def test_an_unknown_part_of_a_city_is_the_city_at_precision_one(gazetteer: Gazetteer) -> None:
+    i = _one(gazetteer, "On 3 May 2021, a sticky bomb exploded in Zayouna, Baghdad.")
+    assert (i.location, i.geo_precision) == ("Zayouna", 1) and _km(_at(i), BAGHDAD) < 15
+
+
+def test_a_neighbourhood_named_like_a_province_is_in_its_city(gazetteer: Gazetteer) -> None:
+    # Salah al-Din is also an Iraqi province; "of Aleppo" makes it a part of Aleppo
+    i = _one(gazetteer, "On 8 May 2021, shelling hit the Salah al-Din neighbourhood of Aleppo.")
+    assert i.country == "SY" and _km(_at(i), ALEPPO) < 15

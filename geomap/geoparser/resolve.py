@@ -606,8 +606,13 @@ def _parent_pairs(doc: _Doc) -> Iterator[tuple[_Item, _Item, str]]:
 
 
 def _size(it: _Item) -> int:
+    """How large a name's reading is, to tell a part from its parent: a division of known
+    population by its people ("the Salah al-Din neighbourhood of Aleppo": the city of two
+    million is the parent, not a province of 800,000), else a division outranks any town."""
     top = it.candidates[it.best()]
-    return top.population if top.feature not in _BROAD else 1 << 40
+    if top.feature in _BROAD and not (top.feature == "admin1" and top.population):
+        return 1 << 40
+    return top.population
 
 
 def _parent_readings(b: _Item, how: str) -> list[Candidate]:

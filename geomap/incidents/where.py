@@ -35,7 +35,15 @@ from geomap.incidents import cues as _cues
 from geomap.incidents.cues import Tok
 from geomap.records import Mention
 
-__all__ = ["FEATURE_RANK", "GENERIC_AFTER", "PlaceChoice", "Placement", "choose_place", "placement"]
+__all__ = [
+    "CITY_PEOPLE",
+    "FEATURE_RANK",
+    "GENERIC_AFTER",
+    "PlaceChoice",
+    "Placement",
+    "choose_place",
+    "placement",
+]
 
 #: Feature types from finest (0) to coarsest (4); the rank also gives geo_precision.
 FEATURE_RANK = {
@@ -98,6 +106,10 @@ _UNKNOWN_BEFORE = re.compile(
     r"(?:(?:north|south|east|west|central)(?:ern)?\s+)?$"
 )
 _UNKNOWN_WINDOW = 80
+# First words of names of land, not of a city's parts: "Wadi al-Shay", "Jabal Makhoul".
+_LAND_WORDS = frozenset("wadi jabal jebel jabel mount tal tell tel lake bir ain".split())
+#: A town this populous is a city: an unknown name placed in it is a part of it (precision 1).
+CITY_PEOPLE = 500_000
 #: The most kilometres an offset is taken at its word (a typo beyond this is not believed).
 MAX_OFFSET_KM = 300.0
 
@@ -302,9 +314,13 @@ def placement(choice: PlaceChoice, text: str, precision: int) -> Placement:
     # a name the gazetteer knows is no unknown name: "in Hawija district (Kirkuk)"
     unknown = _UNKNOWN_BEFORE.search(text, max(0, m.start - _UNKNOWN_WINDOW, choice.after), m.start)
     if unknown and place.feature in ("admin1", "admin2", "populated_place"):
-        # "in Tell Zaghrub, Idlib": somewhere in the parent, the name kept as written
+        # "in Tell Zaghrub, Idlib": somewhere in the parent, the name kept as written; in a
+        # city ("Zayouna, Baghdad") a part of it, precision 1
         name = unknown.group("name")
-        precision = max(precision, 2)
+        city = place.feature == "populated_place" and place.population >= CITY_PEOPLE
+        bracket = "(" in unknown.group(0)  # "Wadi al-Shay (Kirkuk)": the coders' district
+        part = city and not bracket and name.split()[0].lower() not in _LAND_WORDS
+        precision = 1 if part and precision == 1 else max(precision, 2)
         return Placement(lat, lon, precision, name, f"in {place.name}", name)
     if choice.other is not None and choice.other.place is not None:
         far = choice.other.place
