@@ -683,13 +683,16 @@ def _within_parent(doc: _Doc) -> int:
     gazetteer's Anbar). A country or a town is such a parent only when no reading of the
     name lies in its country at all."""
     fired = 0
+    # each name's next one, found once: this rule adds readings but drops no name
+    following = {id(it): nxt for it, nxt in pairwise(_live(doc))}
     for a, b, how in _parent_pairs(doc):
         if any(_inside(a, b, doc.weights, how)[1]):
             continue
         parent = b.candidates[b.best()]
         if b.span.surface.islower() or a.candidates[a.best()].feature in _BROAD:
             continue
-        if not (_may_hold(a, parent, how) or _town_holds(doc, a, b, parent, how)):
+        held = _town_holds(doc, a, b, following.get(id(b)), parent, how)
+        if not (_may_hold(a, parent, how) or held):
             continue
         if parent.feature == "country" and how == "after" and not _closed(doc.text, b):
             continue  # "According to Conrad, South Africa now ships ...": a subject
@@ -814,7 +817,9 @@ def _may_hold(child: _Item, parent: Candidate, how: str) -> bool:
 _LIST_GOES_ON = re.compile(r"^\s*(?:,|and\b|or\b|&)\s*(?:the\s+)?[A-Z]")
 
 
-def _town_holds(doc: _Doc, child: _Item, town: _Item, parent: Candidate, how: str) -> bool:
+def _town_holds(
+    doc: _Doc, child: _Item, town: _Item, nxt: _Item | None, parent: Candidate, how: str
+) -> bool:
     """A city after a comma holds a small place, or a site, none of whose readings lies in
     the city's country: "Tahrir Square, Baghdad" (not Cairo's). Not a list of towns ("Paris,
     London and Berlin"), nor a child that is a large place itself, nor a small town that
@@ -831,21 +836,17 @@ def _town_holds(doc: _Doc, child: _Item, town: _Item, parent: Candidate, how: st
     # a chain of parents agrees ("Boni, Douentza cercle, Mopti"): the child's readings
     # abroad, small or known there by another name (Bonn is "Boni" in some language), yield
     others = all(_fold_name(c.matched) != _fold_name(c.name) for c in child.candidates)
-    if (small or others) and _held_by_next(doc, town, parent):
+    if (small or others) and nxt is not None and _held_by_next(doc, town, nxt, parent):
         return True
     if not small or parent.population < big:
         return False  # "Clacton, Essex": not Essex, Maryland, a town of 40,000
     return not _LIST_GOES_ON.match(doc.text[town.span.end : town.span.end + 40])
 
 
-def _held_by_next(doc: _Doc, town: _Item, reading: Candidate) -> bool:
-    """Whether the name after ``town`` is its parent too, in the same first-level division:
-    "Douentza cercle, Mopti" (a chain of parents agrees), not "Kirkuk, Erbil" (a list)."""
-    live = _live(doc)
-    k = next((i for i, it in enumerate(live) if it is town), -1)
-    if k < 0 or k + 1 >= len(live):
-        return False
-    nxt = live[k + 1]
+def _held_by_next(doc: _Doc, town: _Item, nxt: _Item, reading: Candidate) -> bool:
+    """Whether ``nxt``, the name after ``town``, is its parent too, in the same first-level
+    division: "Douentza cercle, Mopti" (a chain of parents agrees), not "Kirkuk, Erbil" (a
+    list)."""
     gap = doc.text[town.span.end : nxt.span.start]
     if not (_PARENT_GAP.match(gap) or re.match(r"^\s+[a-z]+\s*,\s*$", gap)):
         return False  # "Douentza, Mopti", "Douentza cercle, Mopti"

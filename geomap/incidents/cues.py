@@ -100,6 +100,8 @@ class Words:
         for found in self.triggers.values():
             found.sort(key=lambda t: -len(t.words))
         self.numbers = {k[0]: int(v) for k, v in self.roles["number"].items()}
+        #: Words for people a violent event hits: armed forces and civilians.
+        self.people = frozenset(self.roles["security"]) | frozenset(self.roles["civilian"])
 
         # per role: the first words of its phrases and the longest phrase, so that a word
         # no phrase starts with is rejected at once
@@ -320,11 +322,12 @@ def _and_before(toks: list[Tok], count: Count) -> Count:
     return count
 
 
-def _another_group(toks: list[Tok], count: Count, first_killed: int) -> bool:
+def _another_group(toks: list[Tok], count: Count, first: Count) -> bool:
     """Whether a second count of the dead in a clause is another group's, to be added: it
-    comes after the first casualty word, and is not a part of the first ("including
-    three children", "three of them", "among them")."""
-    if count.at <= first_killed:
+    comes after the first count ("shot dead a civilian" reads the civilian twice, from
+    "shot dead" and from "dead"), and is not a part of it ("including three children",
+    "three of them", "among them")."""
+    if count.at < first.end:
         return False
     before = {t.low for t in toks[max(0, count.at - 3) : count.at]}
     after = toks[count.end].low if count.end < len(toks) else ""
@@ -440,12 +443,7 @@ def casualties(text: str, toks: list[Tok]) -> Casualties:
             count, noun = found
             if role == "killed" and killed is None:
                 killed, killed_word = count, k
-            elif (
-                role == "killed"
-                and killed is not None
-                and count.at >= killed.end  # "shot dead a civilian": "dead" reads it again
-                and _another_group(toks, count, killed_word)
-            ):
+            elif role == "killed" and killed is not None and _another_group(toks, count, killed):
                 # "2 Peshmerga killed, 3 ISIS killed": each side's dead, added up
                 at_least = killed.at_least or count.at_least
                 killed = Count(killed.value + count.value, at_least, killed.at, killed.end)

@@ -198,20 +198,15 @@ def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return spans
 
 
-def _irrealis(toks: list[Tok], i: int) -> bool:
+def _irrealis(toks: list[Tok], i: int, dates: Sequence[DatePhrase]) -> bool:
+    """Whether a plan, threat or wish word comes before the trigger at ``i``. A word inside
+    one of the clause's date phrases is none: "On 27 May 2021" names the month, not "may"."""
     w = _cues.words()
     lo = max(0, i - _IRREALIS_WINDOW)
-    return any(w.match(toks, k, "irrealis") and not _month(toks, k) for k in range(lo, i)) or (
-        i > 0 and toks[i - 1].low in ("no", "not", "without")
-    )
-
-
-def _month(toks: list[Tok], k: int) -> bool:
-    """ "On 27 May 2021", "on 3rd May", "in May", "May 27": the month, not the modal verb
-    "may" (capitalised inside a clause, or beside a number at its start)."""
-    if toks[k].text != "May":
-        return False
-    return k > 0 or (k + 1 < len(toks) and toks[k + 1].low[:1].isdigit())
+    return any(
+        w.match(toks, k, "irrealis") and not any(p.start <= toks[k].start < p.end for p in dates)
+        for k in range(lo, i)
+    ) or (i > 0 and toks[i - 1].low in ("no", "not", "without"))
 
 
 def _backref(toks: list[Tok], i: int, mentions: Sequence[Mention]) -> bool:
@@ -290,8 +285,7 @@ def _verb_with_object(toks: list[Tok], i: int) -> bool:
     if i == 0 or i + 1 >= len(toks):
         return False
     nxt = toks[i + 1]
-    w = _cues.words()
-    people = w.roles["security"] | w.roles["civilian"]
+    people = _cues.words().people
     return nxt.text[:1].isupper() or nxt.low in ("the", "a", "an") or (nxt.low,) in people
 
 
@@ -299,7 +293,6 @@ def _people_killed(toks: list[Tok]) -> bool:
     """A killing of people the text does not count: "Islamic State kills Iraq troops near
     the border" (a verb of killing, then soldiers or civilians within three words)."""
     w = _cues.words()
-    people = w.roles["security"] | w.roles["civilian"]
     for k in range(len(toks)):
         said = w.match(toks, k, "killed")
         if said is None or toks[k].low not in ("kill", "kills", "killed", "killing"):
@@ -307,7 +300,7 @@ def _people_killed(toks: list[Tok]) -> bool:
         if k > 0 and toks[k - 1].low in ("no", "not"):
             continue
         after = toks[k + said[0] : k + said[0] + 3]
-        if any((t.low,) in people for t in after):
+        if any((t.low,) in w.people for t in after):
             return True
     return False
 
@@ -333,7 +326,8 @@ def _draft(
     found = _toll_trigger(toks) if toll_only else _cues.find_triggers(toks)
     if not found:
         return None
-    found = [(i, t) for i, t in found if t.family != "not_event" and not _irrealis(toks, i)]
+    dates = _inside(ctx.phrases, ctx.phrase_starts, *span)
+    found = [(i, t) for i, t in found if t.family != "not_event" and not _irrealis(toks, i, dates)]
     if not found:
         return None  # "vowed to revive attacks", "would be carried out using missiles"
     index, trig = max(found, key=lambda f: f[1].rank)
