@@ -200,8 +200,10 @@ def _apply_overlay(
             place, names = places[i]
             if row.place is not None:
                 place = replace(row.place, population=row.place.population or place.population)
-            elif row.feature:
-                place = replace(place, feature=row.feature)
+            else:
+                if row.merge_into.startswith("geonames:"):  # "Palmyra", not GeoNames' "Tadmur"
+                    place = replace(place, name=row.names[0])
+                place = replace(place, feature=row.feature or place.feature)
             places[i] = (place, tuple(dict.fromkeys((*names, *row.names))))
         elif row.place is not None:
             if row.place.id in position:

@@ -8,7 +8,8 @@ Both share one CSV layout (UTF-8, a header row)::
 by ``|``. A row whose ``id`` is an id the index already has (``iso3166-1:IQ``,
 ``iso3166-2:IQ-KR``, ``geonames:98182``) adds its names to that place instead of making a
 new one; it may then leave ``lat`` and ``lon`` empty, and its ``feature`` replaces the
-stored one.
+stored one. In the curated overlay, such a row's ``name`` also becomes a GeoNames place's
+name ("Palmyra" for GeoNames' "Tadmur"); a division keeps its ISO 3166-2 name.
 """
 
 from __future__ import annotations

@@ -513,3 +513,78 @@ def test_no_reported_casualties_is_zero() -> None:
 )
 def test_an_attribution_names_the_actor(text: str, actor: str) -> None:
     assert _one(text).actor1 == actor
+
+
+# ------------------------------------------------------------------ headlines in the present
+
+
+@pytest.mark.parametrize(
+    ("text", "sub_event_type"),
+    [
+        ("Army retakes the town from rebels", "Government regains territory"),
+        ("Troops recapture the airport after a week of fighting", "Government regains territory"),
+        ("Rebels seize the key town of the region", "Non-state actor overtakes territory"),
+        ("Militants capture two villages in the north", "Non-state actor overtakes territory"),
+        ("Soldiers storm the rebel base at dawn", "Armed clash"),
+        ("Army pushes deeper into the rebel-held district", "Armed clash"),
+        ("Troops advance on the town from three sides", "Armed clash"),
+        ("Government forces close in on the last rebel stronghold", "Armed clash"),
+        ("A bomber blows himself up at a wedding party", "Suicide bomb"),
+        ("Gunmen abduct 12 passengers on the highway", "Abduction/forced disappearance"),
+        ("Bandits kidnap a priest and two farmers", "Abduction/forced disappearance"),
+        ("Gunmen took 20 hostages at the hotel", "Abduction/forced disappearance"),
+        ("Police arrest 15 suspects at a checkpoint", "Arrests"),
+        ("Militants downed an army helicopter", "Disrupted weapons use"),
+        ("Soldiers destroy a rebel tunnel", "Looting/property destruction"),
+        ("Angry residents storm the governor's office", "Violent demonstration"),
+        ("Protesters torch a police station", "Violent demonstration"),
+    ],
+)
+def test_headline_verbs_in_the_present(text: str, sub_event_type: str) -> None:
+    assert _one(text).sub_event_type == sub_event_type
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A storm hit the coast on Monday.",
+        "Tropical storm Ana brought heavy rain.",
+        "The arrest of the mayor was announced on Monday.",
+        "Police seized five men and a car.",
+        "The hostages were released on Monday.",
+        "Troops release hostages after a siege",
+        "A report on the retaking of the city was published.",
+        "The army will retake the town, the minister said.",
+    ],
+)
+def test_nouns_and_other_objects_are_no_event(text: str) -> None:
+    assert _incidents(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "sub_event_type"),
+    [
+        ("Rebels retook the town on Sunday.", "Non-state actor overtakes territory"),
+        ("The army overran the rebel camp on Sunday.", "Government regains territory"),
+        ("The town was recaptured on Sunday.", "Government regains territory"),  # the verb's
+    ],
+)
+def test_who_takes_ground_types_it(text: str, sub_event_type: str) -> None:
+    assert _one(text).sub_event_type == sub_event_type
+
+
+def test_a_storming_without_a_crowd_is_an_armed_raid() -> None:
+    found = _one("Gunmen stormed a police post on Sunday.")
+    assert (found.event_type, found.sub_event_type) == ("Battles", "Armed clash")
+
+
+@pytest.mark.parametrize(
+    ("text", "killed"),
+    [
+        ("Gunmen massacre 12 farmers near the river", 12),
+        ("Militants slaughter 30 villagers", 30),
+        ("The militia reported the killing of 25 fighters on Sunday.", 25),
+    ],
+)
+def test_massacres_and_the_killing_of(text: str, killed: int) -> None:
+    assert _one(text).killed == killed

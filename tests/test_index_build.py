@@ -289,6 +289,20 @@ def test_overlay_merge_row_without_feature_keeps_the_feature(
     assert place.feature == "admin1"
 
 
+def test_overlay_merge_row_names_a_geonames_place(small_sources: Path, tmp_path: Path) -> None:
+    # the curated name is the place's own name ("Palmyra", not GeoNames' "Tadmur"), so a
+    # name that is also a common word reads it; a division keeps its ISO 3166-2 name
+    with small_sources.open("a", encoding="utf-8") as f:
+        f.write("geonames:99347,Hilla,Al Hillah|Hillah,,,,IQ,,,,\n")
+        f.write("iso3166-2:IQ-BA,Basra Governorate,Basra province,,,,IQ,,,,\n")
+    with Gazetteer(build_small_index(tmp_path / "i.sqlite", small_sources)) as gaz:
+        city, division = gaz.get("geonames:99347"), gaz.get("iso3166-2:IQ-BA")
+        assert city is not None and division is not None
+        assert (city.name, city.population) == ("Hilla", 450_000)
+        assert division.name != "Basra Governorate"
+        assert gaz.lookup("Al Hillah")[0].id == "geonames:99347"  # the old name stays
+
+
 def test_overlay_unknown_merge_id_names_the_line(small_sources: Path, tmp_path: Path) -> None:
     with small_sources.open("a", encoding="utf-8") as f:
         f.write("iso3166-2:ZZ-XX,Nowhere,,,,admin1,ZZ,,,,\n")

@@ -233,6 +233,10 @@ def test_a_square_of_a_named_city_is_in_that_city(gazetteer: Gazetteer) -> None:
         ("A car bomb kills five in Iraq town of Khalis", "IQ"),
         ("A commander was reportedly killed in Iraq Mosul", "IQ"),
         ("Protesters stormed the party headquarters in Sulaymaniyah and set it ablaze.", "IQ"),
+        # a common English word ("palmyra", a palm) that is the curated name of the town
+        ("Heavy fighting in Palmyra killed five soldiers.", "SY"),
+        ("Government troops retake Palmyra from militants", "SY"),
+        ("Rebels seize the IS-held town of Tadmur", "SY"),
     ],
 )
 def test_the_finer_place_is_the_event_s(gazetteer: Gazetteer, text: str, country: str) -> None:

@@ -26,6 +26,7 @@ __all__ = [
     "claimed_by",
     "events_count",
     "find_triggers",
+    "in_use",
     "projectiles",
     "several_events",
     "target",
@@ -42,6 +43,8 @@ _NP_STOP = frozenset(
 )
 _NAME_INNER = frozenset("of in the al el for and al-".split())
 _DETERMINERS = ("the ", "a ", "an ")
+#: Casualty nouns whose dead follow "of": "the death of 2 soldiers", "the killing of 10".
+_OF_DEAD = frozenset("death deaths lives killing killings massacre slaughter".split())
 
 
 class Tok(NamedTuple):
@@ -154,6 +157,72 @@ def find_triggers(toks: list[Tok]) -> list[tuple[int, Trigger]]:
                 break
         i += 1
     return found
+
+
+#: Words before a trigger that make it a noun ("a storm", "their arrest") or weather.
+_NOUN_BEFORE = frozenset(
+    "a an the this that its their his her our no any each every tropical dust sand snow "
+    "winter ice thunder rain political media perfect".split()
+)
+#: Words that are not an object after a verb: prepositions and clause words.
+_NOT_OBJECT = _NP_STOP | frozenset("of for over about against through across".split())
+#: Words skipped before a taken place: "seized the key town", "captured most of Raqqa".
+_BEFORE_PLACE = frozenset(
+    "the a an key strategic large small new most much all part parts of control "
+    "remaining last another several two three four".split()
+)
+_HELD = frozenset({"held", "controlled"})
+#: Nouns of places that can be taken.
+_PLACE_NOUNS = frozenset(
+    "town towns city cities village villages district districts area areas base bases airport "
+    "airbase neighbourhood neighbourhoods neighborhood neighborhoods quarter quarters hill hills "
+    "territory region province camp camps checkpoint checkpoints outpost outposts border "
+    "crossing bridge bridges road highway dam island port stronghold strongholds headquarters "
+    "positions position field oilfield oilfields centre center capital compound villages".split()
+)
+
+
+def _is_verb(toks: list[Tok], i: int, n: int) -> bool:
+    """Whether the trigger of ``n`` tokens at ``i`` is a verb with an object: a word before
+    it that is no determiner ("troops storm", not "a storm") and one after that starts an
+    object ("storm the base", "arrest 15", "downs army helicopter")."""
+    if i == 0 or toks[i - 1].low in _NOUN_BEFORE or i + n >= len(toks):
+        return False
+    nxt = toks[i + n].low
+    return nxt[:1].isalnum() and nxt not in _NOT_OBJECT
+
+
+def _place_object(toks: list[Tok], i: int, n: int, place_starts: frozenset[int]) -> bool:
+    """Whether the object of the trigger at ``i`` is a place: a noun of places or a place
+    name, after articles and words such as "key" or "most of", and after a "-held" or
+    "-controlled" modifier ("seized the IS-held town")."""
+    k = i + n
+    while k < len(toks):
+        low = toks[k].low
+        if low in _BEFORE_PLACE:
+            k += 1
+        elif k + 2 < len(toks) and toks[k + 1].low == "-" and toks[k + 2].low in _HELD:
+            k += 3
+        else:
+            break
+    if k >= len(toks):
+        return False
+    return toks[k].low in _PLACE_NOUNS or toks[k].start in place_starts
+
+
+def in_use(
+    toks: list[Tok], i: int, trig: Trigger, place_starts: frozenset[int] = frozenset()
+) -> bool:
+    """Whether the trigger at ``i`` tells of an event as used here: a ``verb_only`` word
+    used as a verb, and a ``place_object`` word whose object is a place (``place_starts``:
+    where place names start)."""
+    w = words()
+    n = len(trig.words)
+    if w.match(toks, i, "verb_only") == (n, "") and not _is_verb(toks, i, n):
+        return False
+    if w.match(toks, i, "place_object") == (n, ""):
+        return _place_object(toks, i, n, place_starts)
+    return True
 
 
 class Count(NamedTuple):
@@ -274,8 +343,8 @@ def _count_near(toks: list[Tok], k: int, role: str, n: int = 1) -> tuple[Count, 
     starts."""
     w = words()
     step = k + n
-    if toks[k].low in ("death", "deaths", "lives") and step < len(toks) and toks[step].low == "of":
-        step += 1  # "the death of 2 soldiers", "claiming the lives of 3"
+    if toks[k].low in _OF_DEAD and step < len(toks) and toks[step].low == "of":
+        step += 1  # "the death of 2 soldiers", "claiming the lives of 3", "killing of 10"
     while step < len(toks) and toks[step].low in _QUOTES_AND_COLON:
         step += 1  # "Fatalities: 4", "forces 'kill' 55"
     if (

@@ -56,7 +56,13 @@ from geomap.incidents.dates import (
     resolve_date_phrase,
     stated_precision,
 )
-from geomap.incidents.subtypes import has_role, protest_type, shooting_type
+from geomap.incidents.subtypes import (
+    has_role,
+    protest_type,
+    shooting_type,
+    storming_type,
+    territory_type,
+)
 from geomap.incidents.where import (
     FEATURE_RANK,
     GENERIC_AFTER,
@@ -265,8 +271,6 @@ class _Context:
 #: The event a clause that gives a toll but no trigger tells of ("Five killed in Baghdad"):
 #: an armed attack, retyped by its victims like a shooting.
 _KILLING = Trigger(("killed",), "Battles", "Armed clash", "killing", "shooting", 0, True)
-#: A storming that kills or wounds with no protest told: an armed attack, typed by its victims.
-_ARMED_RAID = Trigger(("stormed",), "Battles", "Armed clash", "armed attack", "shooting", 5, True)
 #: An aggregate row's type when the events it sums differ in type.
 _SEVERAL = Trigger(("attacks",), "Explosions/Remote violence", "", "attacks", "attack", 1, True)
 
@@ -327,16 +331,6 @@ def _draft(
     if not found:
         return None
     dates = _inside(ctx.phrases, ctx.phrase_starts, *span)
-    found = [(i, t) for i, t in found if t.family != "not_event" and not _irrealis(toks, i, dates)]
-    if not found:
-        return None  # "vowed to revive attacks", "would be carried out using missiles"
-    index, trig = max(found, key=lambda f: f[1].rank)
-    cas = _cues.casualties(text, toks)
-    toll = bool(cas.killed or cas.injured or cas.perpetrators)
-    if trig.family == "riot" and toll and not any(t.family == "protest" for _, t in found):
-        trig = _ARMED_RAID  # "Assailants stormed a village and killed 12": no crowd, an attack
-    if toll_only and (has_role(toks, "cumulative") or not (toll or _people_killed(toks))):
-        return None  # "No one was killed", "thousands have been killed since 2014"
     actor = _cues.claimed_by(text, toks)
     at = text.find(actor, span[0], span[1]) if actor else -1
     mentions = [
@@ -344,6 +338,23 @@ def _draft(
         for m in _inside(ctx.mentions, ctx.mention_starts, *span)
         if not (at >= 0 and at <= m.start and m.end <= at + len(actor))  # inside the actor
     ]
+    place_starts = frozenset(m.start for m in mentions if m.place is not None)
+    found = [
+        (i, t)
+        for i, t in found
+        if t.family != "not_event"
+        and not _irrealis(toks, i, dates)
+        and _cues.in_use(toks, i, t, place_starts)  # "a storm", "seized five fighters"
+    ]
+    if not found:
+        return None  # "vowed to revive attacks", "would be carried out using missiles"
+    index, trig = max(found, key=lambda f: f[1].rank)
+    cas = _cues.casualties(text, toks)
+    toll = bool(cas.killed or cas.injured or cas.perpetrators)
+    # "Assailants stormed a village": no crowd, an armed raid; "retook", "seized": by whom
+    trig = territory_type(storming_type(trig, found, toks), toks, index)
+    if toll_only and (has_role(toks, "cumulative") or not (toll or _people_killed(toks))):
+        return None  # "No one was killed", "thousands have been killed since 2014"
     trigger_at = toks[index].start
     para = _paragraph_of(ctx.paragraphs, span[0])
     d = _Draft(trig, sentence[0], sentence[1], trigger_at, para)

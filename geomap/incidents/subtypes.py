@@ -14,6 +14,14 @@ what happened at a protest.
   Protests / Excessive force against protesters; one dispersed or whose participants are
   arrested (tear gas, water cannon) is Protests / Protest with intervention; otherwise a
   peaceful protest. The cue words are roles of ``geomap/data/incident_words.csv``.
+- **Storming** ("stormed", "troops storm the base") is a riot only when a protest or a
+  crowd (residents, supporters, students) is told; otherwise it is an armed raid, typed by
+  who it hit like a shooting.
+- **Taking ground** ("retook", "seized the town") is Battles / Government regains territory
+  when the nearest actor before the verb is a state force (army, troops, police) and
+  Battles / Non-state actor overtakes territory when it is an armed group (rebels,
+  militants, militia); with no actor told, the verb's own reading ("retook" is the
+  government's, "overran" an armed group's).
 """
 
 from __future__ import annotations
@@ -23,9 +31,13 @@ from dataclasses import replace
 from geomap.incidents import cues as _cues
 from geomap.incidents.cues import Tok, Trigger
 
-__all__ = ["has_role", "protest_type", "shooting_type"]
+__all__ = ["has_role", "protest_type", "shooting_type", "storming_type", "territory_type"]
 
 _ONE_SIDED = ("Violence against civilians", "Attack")
+_GOVERNMENT = ("Government regains territory", "territory regained")
+_NON_STATE = ("Non-state actor overtakes territory", "territory taken")
+#: A storming with no protest or crowd told: an armed attack, typed by who it hit.
+ARMED_RAID = Trigger(("stormed",), "Battles", "Armed clash", "armed attack", "shooting", 5, True)
 _TWO_SIDED = ("Battles", "Armed clash")
 #: What a protest becomes, by what the clause says: (event type, sub-event type, label).
 _PROTEST_TYPES = {
@@ -71,3 +83,27 @@ def protest_type(
         if lethal or arrests or has_role(toks, role):
             return replace(protest, event_type=event_type, sub_event_type=sub, label=label)
     return protest
+
+
+def storming_type(trig: Trigger, found: list[tuple[int, Trigger]], toks: list[Tok]) -> Trigger:
+    """A storming's type: a riot when a protest or a crowd is told, else an armed raid."""
+    if trig.family != "riot" or trig.words[0] not in ("stormed", "storm", "storms", "storming"):
+        return trig
+    if any(t.family == "protest" for _, t in found) or has_role(toks, "crowd"):
+        return trig
+    return ARMED_RAID
+
+
+def territory_type(trig: Trigger, toks: list[Tok], index: int) -> Trigger:
+    """Who took ground, by the nearest actor word before the verb at ``index``."""
+    if trig.family != "territory":
+        return trig
+    w = _cues.words()
+    for k in range(index - 1, max(-1, index - 8), -1):
+        if w.match(toks, k, "state_forces"):
+            sub, label = _GOVERNMENT
+            return replace(trig, sub_event_type=sub, label=label)
+        if w.match(toks, k, "non_state"):
+            sub, label = _NON_STATE
+            return replace(trig, sub_event_type=sub, label=label)
+    return trig
