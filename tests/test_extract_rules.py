@@ -538,6 +538,14 @@ def test_an_attribution_names_the_actor(text: str, actor: str) -> None:
         ("Soldiers destroy a rebel tunnel", "Looting/property destruction"),
         ("Angry residents storm the governor's office", "Violent demonstration"),
         ("Protesters torch a police station", "Violent demonstration"),
+        ("Rebel forces fight the army in the hills", "Armed clash"),
+        ("Troops edge into the old city", "Armed clash"),
+        ("Insurgents launch an onslaught on the town", "Armed clash"),
+        ("Army makes fresh gains in the east of the city", "Armed clash"),
+        ('Forces "storm" the centre of the town', "Armed clash"),
+        ("Government forces pound rebel-held suburbs", "Shelling/artillery/missile attack"),
+        ("Militants blow up a bridge on the highway", "Looting/property destruction"),
+        ("Troops seize the ancient site from militants", "Government regains territory"),
     ],
 )
 def test_headline_verbs_in_the_present(text: str, sub_event_type: str) -> None:
@@ -554,6 +562,9 @@ def test_headline_verbs_in_the_present(text: str, sub_event_type: str) -> None:
         "The hostages were released on Monday.",
         "Troops release hostages after a siege",
         "A report on the retaking of the city was published.",
+        "Rebels captured the commander of the town on Monday.",
+        "Flour sold at 50 pounds a sack in the market on Monday.",
+        "The militias said they were free to target all foreign bases.",
         "The army will retake the town, the minister said.",
     ],
 )
@@ -588,3 +599,40 @@ def test_a_storming_without_a_crowd_is_an_armed_raid() -> None:
 )
 def test_massacres_and_the_killing_of(text: str, killed: int) -> None:
     assert _one(text).killed == killed
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Several people killed in clashes on the border",
+        "IS fighters killed trying to flee the city",
+        "Army kills Saudi, Tunisian IS militants near the dam",
+    ],
+)
+def test_a_killing_of_people_without_a_count_is_an_event(text: str) -> None:
+    assert _one(text).killed is None
+
+
+def test_a_sentence_of_participants_tells_more_of_the_event() -> None:
+    found = _one(
+        "On 3 March 2021, soldiers opened fire on protesters in the square. "
+        "Two protesters were killed."
+    )
+    assert (found.sub_event_type, found.killed) == ("Excessive force against protesters", 2)
+
+
+@pytest.mark.parametrize("victim", ["a local council member", "the mayor", "a village mukhtar"])
+def test_local_officials_are_civilians(victim: str) -> None:
+    found = _one(f"Unidentified gunmen shot dead {victim} on Sunday.")
+    assert (found.event_type, found.sub_event_type) == ("Violence against civilians", "Attack")
+
+
+@pytest.mark.parametrize("verb", ["fired on", "fire on", "shot at"])
+def test_firing_on_protesters_is_excessive_force(verb: str) -> None:
+    found = _one(f"On 3 March 2021, police {verb} protesters in the square.")
+    assert found.sub_event_type == "Excessive force against protesters"
+
+
+def test_of_two_equal_triggers_the_one_that_happened_types_the_event() -> None:
+    found = _one("On 25 March 2021, unknown gunmen looted a shop in the market.")
+    assert found.sub_event_type == "Looting/property destruction"

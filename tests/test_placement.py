@@ -341,3 +341,40 @@ def test_a_neighbourhood_named_like_a_province_is_in_its_city(gazetteer: Gazette
     # Salah al-Din is also an Iraqi province; "of Aleppo" makes it a part of Aleppo
     i = _one(gazetteer, "On 8 May 2021, shelling hit the Salah al-Din neighbourhood of Aleppo.")
     assert i.country == "SY" and _km(_at(i), ALEPPO) < 15
+
+
+@pytest.mark.parametrize(
+    ("text", "point"),
+    [
+        ("On 1 February 2021, police fired on protesters in Mandalay (Mandalay).", (21.97, 96.08)),
+        ("On 2 May 2022, gunmen killed two traders in Gao (Gao).", (16.27, -0.04)),
+    ],
+)
+def test_a_town_and_its_namesake_division_in_brackets(
+    gazetteer: Gazetteer, text: str, point: tuple[float, float]
+) -> None:
+    # the bracket is the coder's division: the town is in it, not the division itself
+    i = _one(gazetteer, text)
+    assert i.geo_precision == 1 and _km(_at(i), point) < 10, (i.location, _at(i))
+
+
+def test_the_town_of_a_building_hit_is_the_place(gazetteer: Gazetteer) -> None:
+    i = _one(gazetteer, "On 19 March 2021, a rocket landed near the US embassy in Baghdad.")
+    assert i.country == "IQ" and _km(_at(i), BAGHDAD) < 15, i.location
+
+
+def test_a_name_abroad_with_a_bracketed_namesake_division(gazetteer: Gazetteer) -> None:
+    # Pale is a Bosnian town; "(Sagaing)" is Myanmar's region, not only Sagaing town
+    i = _one(gazetteer, "On 3 May 2022, soldiers burned houses in Pale township (Sagaing).")
+    assert (i.country, i.geo_precision) == ("MM", 3), (i.location, i.country)
+
+
+def test_a_division_known_by_its_seat_holds_a_name_from_another_state(
+    gazetteer: Gazetteer,
+) -> None:
+    # Kukawa is a town of Borno; the village is in Bassa LGA, Plateau, known by its seat
+    i = _one(
+        gazetteer,
+        "On 3 May 2021, gunmen attacked Kukawa village in Bassa LGA (Plateau), killing 7.",
+    )
+    assert i.geo_precision == 2 and _km(_at(i), (9.94, 8.74)) < 30, (i.location, _at(i))

@@ -68,7 +68,9 @@ _RELATION = re.compile(
 _STANDALONE = re.compile(r"^\s*(?:\(|[-\u2013\u2014]|\n)")  # "WASHINGTON (AP)", "PARIS -"
 _LIST_GAP = re.compile(r"^(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)$")
 _PARENT_GAP = re.compile(  # "Hit, in Anbar", "Maoxian county in Sichuan", "Erbil (Kurdistan"
-    r"^(?:\s+(?:county|district|city|town|village|province|governorate|region))?"
+    r"^(?:\s+(?:county|district|sub-?district|city|town|village|province|governorate|region"
+    r"|township|cercle|LGA|territory|commune|municipality|department|prefecture|woreda"
+    r"|tehsil|raion|rayon|camp))?"
     r"(?:,\s*(?:in\s+(?:the\s+)?)?|\s+in\s+(?:the\s+)?|\s*\(\s*)$"
 )
 # A part of a city or district named with "of" before its parent: "the Shaab district of
@@ -691,9 +693,13 @@ def _within_parent(doc: _Doc) -> int:
         parent = b.candidates[b.best()]
         if b.span.surface.islower() or a.candidates[a.best()].feature in _BROAD:
             continue
-        held = _town_holds(doc, a, b, following.get(id(b)), parent, how)
+        held = _town_holds(doc, a, b, following.get(id(b)), parent, how) or _seat_holds(
+            doc, a, b, parent
+        )
         if not (_may_hold(a, parent, how) or held):
-            continue
+            parent = _bracketed_division(doc, a, b) or parent
+            if parent.feature != "admin1":
+                continue
         if parent.feature == "country" and how == "after" and not _closed(doc.text, b):
             continue  # "According to Conrad, South Africa now ships ...": a subject
         a.candidates = [*a.candidates, in_parent(a.span.surface, parent)]
@@ -701,6 +707,42 @@ def _within_parent(doc: _Doc) -> int:
         a.decision = "within_parent"
         fired += 1
     return fired
+
+
+# A division's title after a name the gazetteer holds only as a town: "Bassa LGA".
+_DIVISION_TITLE_AFTER = re.compile(
+    r"\s+(?:district|sub-?district|LGA|township|cercle|territory|county|municipality|woreda"
+    r"|tehsil|raion|rayon|department|prefecture|commune)\b"
+)
+
+
+def _seat_holds(doc: _Doc, child: _Item, seat: _Item, reading: Candidate) -> bool:
+    """ "Kukawa village in Bassa LGA (Plateau)": a division the gazetteer knows only by its
+    seat's town holds a name none of whose readings lies in the seat's first-level
+    division (Kukawa, Borno is 600 km away); the name goes to the seat."""
+    if reading.feature != "populated_place" or not reading.admin1_code:
+        return False
+    if not _DIVISION_TITLE_AFTER.match(doc.text, seat.span.end):
+        return False
+    return all(
+        c.country != reading.country or c.admin1_code != reading.admin1_code
+        for c in child.candidates
+    )
+
+
+def _bracketed_division(doc: _Doc, a: _Item, b: _Item) -> Candidate | None:
+    """ "Pale township (Sagaing)": a coder's bracket names the first-level division, so a
+    name with no reading in its country goes to the division of the bracketed name, not to
+    the town of that name."""
+    if not doc.text[a.span.end : b.span.start].rstrip().endswith("("):
+        return None
+    if any(c.country == b.candidates[b.best()].country for c in a.candidates):
+        return None
+    surface = _fold_name(b.span.surface)
+    return next(
+        (c for c in b.candidates[:5] if c.feature == "admin1" and _fold_name(c.matched) == surface),
+        None,
+    )
 
 
 def _proximity(doc: _Doc) -> int:
@@ -945,9 +987,14 @@ _CUED = frozenset({"dateline", "siblings", "division_title", "parent", "within_p
 def _discourse(doc: _Doc) -> int:
     """One name means one place throughout a document: every mention of a name takes the
     reading its mentions support most, a mention placed by a parent or a title counting
-    three times. "Basra province" and "Basra" are different names."""
+    three times. "Basra province" and "Basra" are different names, and so are a name and
+    the namesake division named as its parent: "Mandalay (Mandalay)" is the city in the
+    region."""
+    own_parent = {id(b) for a, b, _ in _parent_pairs(doc) if a.span.key == b.span.key}
     groups: dict[tuple[str, str | None], list[_Item]] = defaultdict(list)
     for it in _live(doc):  # "Ont." is its place
+        if id(it) in own_parent:
+            continue
         key = it.span.key or it.span.place_id or it.span.surface
         groups[(key, parse_name(it.span.lookup or it.span.surface)[1])].append(it)
     fired = 0

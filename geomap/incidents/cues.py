@@ -18,6 +18,7 @@ from typing import NamedTuple
 from geomap.incidents import counts as _counts
 
 __all__ = [
+    "NP_STOP",
     "Casualties",
     "Tok",
     "Trigger",
@@ -37,7 +38,7 @@ __all__ = [
 
 _TOKEN = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W_]+|[^\w\s]")
 # Words that end a noun phrase read after a count or a preposition.
-_NP_STOP = frozenset(
+NP_STOP = frozenset(
     "in at on near from who which that were was and when after as during by while with "
     "into outside inside since but according said say says killed wounded injured dead to".split()
 )
@@ -164,21 +165,24 @@ _NOUN_BEFORE = frozenset(
     "a an the this that its their his her our no any each every tropical dust sand snow "
     "winter ice thunder rain political media perfect".split()
 )
+_QUOTES = frozenset({'"', "'", "“", "”", "‘", "’"})
 #: Words that are not an object after a verb: prepositions and clause words.
-_NOT_OBJECT = _NP_STOP | frozenset("of for over about against through across".split())
+_NOT_OBJECT = NP_STOP | frozenset("of for over about against through across".split())
 #: Words skipped before a taken place: "seized the key town", "captured most of Raqqa".
 _BEFORE_PLACE = frozenset(
     "the a an key strategic large small new most much all part parts of control "
     "remaining last another several two three four".split()
 )
-_HELD = frozenset({"held", "controlled"})
+#: How many words of a verb's object are read for a place: "the ancient site of Hatra".
+_OBJECT_SPAN = 6
 #: Nouns of places that can be taken.
 _PLACE_NOUNS = frozenset(
     "town towns city cities village villages district districts area areas base bases airport "
     "airbase neighbourhood neighbourhoods neighborhood neighborhoods quarter quarters hill hills "
     "territory region province camp camps checkpoint checkpoints outpost outposts border "
     "crossing bridge bridges road highway dam island port stronghold strongholds headquarters "
-    "positions position field oilfield oilfields centre center capital compound villages".split()
+    "positions position field oilfield oilfields centre center capital compound site sites "
+    "ruins".split()
 )
 
 
@@ -186,28 +190,36 @@ def _is_verb(toks: list[Tok], i: int, n: int) -> bool:
     """Whether the trigger of ``n`` tokens at ``i`` is a verb with an object: a word before
     it that is no determiner ("troops storm", not "a storm") and one after that starts an
     object ("storm the base", "arrest 15", "downs army helicopter")."""
-    if i == 0 or toks[i - 1].low in _NOUN_BEFORE or i + n >= len(toks):
+    before = i - 1
+    while before >= 0 and toks[before].low in _QUOTES:
+        before -= 1  # forces "storm" the town
+    after = i + n
+    while after < len(toks) and toks[after].low in _QUOTES:
+        after += 1
+    if before < 0 or after >= len(toks):
         return False
-    nxt = toks[i + n].low
+    if toks[before].low in _NOUN_BEFORE or toks[before].low.isdigit():  # "50 pounds"
+        return False
+    if toks[before].low == "to":  # "options are open to target US bases": not done
+        return False
+    nxt = toks[after].low
     return nxt[:1].isalnum() and nxt not in _NOT_OBJECT
 
 
 def _place_object(toks: list[Tok], i: int, n: int, place_starts: frozenset[int]) -> bool:
     """Whether the object of the trigger at ``i`` is a place: a noun of places or a place
-    name, after articles and words such as "key" or "most of", and after a "-held" or
-    "-controlled" modifier ("seized the IS-held town")."""
-    k = i + n
-    while k < len(toks):
+    name within its first few words ("seized the key town", "the ancient site of Hatra",
+    "the IS-held district", "most of Raqqa"), not people or things ("seized five men")."""
+    end = min(len(toks), i + n + _OBJECT_SPAN)
+    for k in range(i + n, end):
         low = toks[k].low
-        if low in _BEFORE_PLACE:
-            k += 1
-        elif k + 2 < len(toks) and toks[k + 1].low == "-" and toks[k + 2].low in _HELD:
-            k += 3
-        else:
-            break
-    if k >= len(toks):
-        return False
-    return toks[k].low in _PLACE_NOUNS or toks[k].start in place_starts
+        if low in _PLACE_NOUNS or toks[k].start in place_starts:
+            return True
+        if low == "of" and toks[k - 1].low not in _BEFORE_PLACE:
+            return False  # "the commander of the town" is a person
+        if low in NP_STOP or low in (",", ";", ":", "."):
+            return False
+    return False
 
 
 def in_use(
@@ -273,7 +285,7 @@ def _count_at(toks: list[Tok], i: int, *, allow_article: bool) -> Count | None:
 
 
 def _ends_phrase(low: str, *, first: bool) -> bool:
-    if low in _NP_STOP or (not low[0].isalnum() and low not in "-'’"):
+    if low in NP_STOP or (not low[0].isalnum() and low not in "-'’"):
         return True
     return not first and low.isdigit()  # "a convoy 20 km north of ...": the distance ends it
 
@@ -317,7 +329,7 @@ def _and_more(toks: list[Tok], count: Count) -> Count:
                     count.value + more.value, count.at_least or more.at_least, count.at, count.end
                 )
             return count
-        if low in _NP_STOP or not low[0].isalnum():
+        if low in NP_STOP or not low[0].isalnum():
             return count
     return count
 
@@ -385,7 +397,7 @@ def _and_before(toks: list[Tok], count: Count) -> Count:
         more = _count_at(toks, start, allow_article=False)
         if more is None or more.end >= j:
             continue
-        if all(t.low[:1].isalnum() and t.low not in _NP_STOP for t in toks[more.end : j]):
+        if all(t.low[:1].isalnum() and t.low not in NP_STOP for t in toks[more.end : j]):
             at_least = more.at_least or count.at_least
             return Count(more.value + count.value, at_least, more.at, count.end)
     return count
@@ -451,7 +463,7 @@ def _one_person(toks: list[Tok], k: int, n: int) -> tuple[Count, int] | None:
             return Count(1, False, j, j), j
         if low in _QUOTES_AND_COLON:
             continue  # 'kill IS "judge"'
-        if low in _NP_STOP or not low[:1].isalnum():
+        if low in NP_STOP or not low[:1].isalnum():
             break
     for j in range(k - 1, max(-1, k - 4), -1):  # "journalist reportedly killed"
         low = toks[j].low

@@ -293,9 +293,15 @@ def _verb_with_object(toks: list[Tok], i: int) -> bool:
     return nxt.text[:1].isupper() or nxt.low in ("the", "a", "an") or (nxt.low,) in people
 
 
+#: How far the object of a verb of killing may run: "kills Saudi, Tunisian IS militants".
+_OBJECT_WORDS = 7
+
+
 def _people_killed(toks: list[Tok]) -> bool:
     """A killing of people the text does not count: "Islamic State kills Iraq troops near
-    the border" (a verb of killing, then soldiers or civilians within three words)."""
+    the border", "kills Saudi, Tunisian IS militants" (a verb of killing, then soldiers or
+    civilians within its object), or "IS fighters killed", "Several people killed" (a
+    headline's passive, the people right before it)."""
     w = _cues.words()
     for k in range(len(toks)):
         said = w.match(toks, k, "killed")
@@ -303,9 +309,13 @@ def _people_killed(toks: list[Tok]) -> bool:
             continue
         if k > 0 and toks[k - 1].low in ("no", "not"):
             continue
-        after = toks[k + said[0] : k + said[0] + 3]
-        if any((t.low,) in w.people for t in after):
+        if toks[k].low == "killed" and k > 0 and (toks[k - 1].low,) in w.people:
             return True
+        for t in toks[k + said[0] : k + said[0] + _OBJECT_WORDS]:
+            if (t.low,) in w.people:
+                return True
+            if t.low in _cues.NP_STOP:
+                break
     return False
 
 
@@ -348,7 +358,9 @@ def _draft(
     ]
     if not found:
         return None  # "vowed to revive attacks", "would be carried out using missiles"
-    index, trig = max(found, key=lambda f: f[1].rank)
+    # the most specific trigger; of two as specific, one that says something happened
+    # ("gunmen looted a shop": the looting, not the gunmen)
+    index, trig = max(found, key=lambda f: (f[1].rank, f[1].realis))
     cas = _cues.casualties(text, toks)
     toll = bool(cas.killed or cas.injured or cas.perpetrators)
     # "Assailants stormed a village": no crowd, an armed raid; "retook", "seized": by whom
@@ -486,6 +498,17 @@ def _more_dead(toks: list[Tok]) -> bool:
     killed", "another three died later", "killed as well"."""
     lows = [t.low for t in toks]
     return "also" in lows or "another" in lows or ("as", "well") in pairwise(lows)
+
+
+def _more_of_the_last(ctx: _Context, d: _Draft) -> bool:
+    """Whether a sentence tells more of the event just told rather than a new one: its only
+    event word names participants ("protesters", "gunmen": no word that says something
+    happened), of the same kind as the last event's, and it gives no place or date of its
+    own."""
+    if not ctx.drafts or d.trigger.realis or d.place is not None or d.date_own:
+        return False
+    last = ctx.drafts[-1]
+    return last.trigger.family == d.trigger.family and d.paragraph - last.paragraph <= 1
 
 
 def _attach(ctx: _Context, d: _Draft) -> bool:
@@ -657,6 +680,8 @@ def extract_incidents(
         drafts = [d for c in clauses if (d := _draft(ctx, c, sentence)) is not None]
         if len(drafts) == 1 and len(clauses) > 1:  # one event: the whole sentence is its scope
             drafts = [d for d in [_draft(ctx, sentence, sentence)] if d is not None]
+        if len(drafts) == 1 and _more_of_the_last(ctx, drafts[0]) and _follow_up(ctx, sentence):
+            continue  # "... opened fire on protesters in X. Two protesters were killed."
         if not drafts:
             if not _follow_up(ctx, sentence):  # a toll with no event word: "Five killed in X"
                 drafts = [d for d in [_draft(ctx, sentence, sentence, toll_only=True)] if d]

@@ -164,7 +164,12 @@ def _before(m: Mention, toks: list[Tok]) -> tuple[int, str, bool] | None:
             phrase = None if broad else (phrase[0], "")  # not "a southern city of Iraq"
         if phrase is not None and phrase[0] == n:
             head = k - n
-            if head >= 0 and w.match(toks, head, "not_event_head") and not _struck(toks, head):
+            if (
+                head >= 0
+                and w.match(toks, head, "not_event_head")
+                and not _struck(toks, head)
+                and not _building_at(toks, head)
+            ):
                 return 0, "", True  # "talks in Washington"
             return 2, m.relation or phrase[1], False
     if w.match(toks, k, "origin"):
@@ -174,6 +179,21 @@ def _before(m: Mention, toks: list[Tok]) -> tuple[int, str, bool] | None:
     if w.match(toks, k, "link_verb"):
         return 2, m.relation, False  # "struck the Ain al-Asad airbase"
     return None
+
+
+#: Buildings whose place is not the event's when they are the subject ("the embassy in
+#: Baghdad said"), but is when the event happened at them ("landed near the US embassy in
+#: Baghdad").
+_BUILDINGS = frozenset({"embassy", "consulate", "headquarters", "bases"})
+
+
+def _building_at(toks: list[Tok], head: int) -> bool:
+    """ "near the US embassy in Baghdad": a building after a locative preposition (within
+    three words: an article and a modifier) is where the event happened."""
+    if toks[head].low not in _BUILDINGS:
+        return False
+    w = _cues.words()
+    return any(w.match(toks, k, "location") for k in range(max(0, head - 3), head))
 
 
 def _struck(toks: list[Tok], head: int) -> bool:
