@@ -73,7 +73,8 @@ def test_within_hours_after_the_statement_uses_the_published_day() -> None:
     [
         ("05/12/2019: a roadside bomb", False, date(2019, 5, 12), ""),  # month first
         ("05/12/2019: a roadside bomb", True, date(2019, 12, 5), ""),
-        ("on 05.12.2019 a convoy", False, date(2019, 5, 12), ""),
+        ("on 05.12.2019 a convoy", False, date(2019, 12, 5), ""),  # dots: day first
+        ("on 12.31.2019 a convoy", False, date(2019, 12, 31), "read month first"),
         ("on 05-12-2019 a convoy", True, date(2019, 12, 5), ""),
         ("09 06 2019 - clashes", False, date(2019, 9, 6), ""),
         ("2019-06-09: clashes", True, date(2019, 6, 9), ""),  # year first: always Y-M-D

@@ -636,3 +636,71 @@ def test_firing_on_protesters_is_excessive_force(verb: str) -> None:
 def test_of_two_equal_triggers_the_one_that_happened_types_the_event() -> None:
     found = _one("On 25 March 2021, unknown gunmen looted a shop in the market.")
     assert found.sub_event_type == "Looting/property destruction"
+
+
+def test_attackers_named_in_a_second_group_of_dead_are_counted_once() -> None:
+    found = _one(
+        "Assailants opened fire on a checkpoint. Two police officers were killed and one "
+        "assailant was killed."
+    )
+    assert (found.killed, found.killed_perpetrators) == (3, 1)
+
+
+def test_an_unmanned_aerial_vehicle_is_a_drone_strike() -> None:
+    found = _one("An unmanned aerial vehicle struck a vehicle on the road. Two men were killed.")
+    assert found.sub_event_type == "Air/drone strike"
+
+
+@pytest.mark.parametrize(
+    ("text", "sub_event_type"),
+    [
+        ("Dozens of graduates gathered outside the ministry to demand jobs.", "Peaceful protest"),
+        ("Hundreds of people took to the streets calling for early elections.", "Peaceful protest"),
+        ("Nurses staged a strike over unpaid salaries on Monday.", "Peaceful protest"),
+        ("Retired officers held a march chanting slogans against corruption.", "Peaceful protest"),
+        ("Contract workers picketed the water directorate on Monday.", "Peaceful protest"),
+        ("Farmers blocked the Kut-Hilla highway over water shortages.", "Peaceful protest"),
+        (
+            "Residents took to the streets demanding the release of detained activists.",
+            "Peaceful protest",
+        ),
+        ("On 14 March 2021, a crowd attacked a police station.", "Mob violence"),
+    ],
+)
+def test_protests_as_event_notes_tell_them(text: str, sub_event_type: str) -> None:
+    assert _one(text).sub_event_type == sub_event_type
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ministers gathered in the capital for talks on Monday.",
+        "The convoy blocked the view of the cameras.",
+    ],
+)
+def test_gathering_or_blocking_alone_is_no_protest(text: str) -> None:
+    assert _incidents(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "sub_event_type"),
+    [
+        ("On 19 March 2021, security forces conducted a search operation in the area.", "Other"),
+        ("On 19 March 2021, police raided a house in the old town.", "Other"),
+        ("On 19 March 2021, the authorities imposed a curfew on the town.", "Other"),
+        (
+            "On 19 March 2021, troops conducted a security operation, killing 2 militants.",
+            "Armed clash",
+        ),
+    ],
+)
+def test_operations_raids_and_curfews(text: str, sub_event_type: str) -> None:
+    assert _one(text).sub_event_type == sub_event_type
+
+
+def test_the_raid_refers_back_to_the_strike_told_before() -> None:
+    found = _one(
+        "On 19 March 2021, a drone strike hit a base, killing two fighters. "
+        "Officials condemned the raid as a violation of sovereignty."
+    )
+    assert found.sub_event_type == "Air/drone strike"

@@ -378,3 +378,73 @@ def test_a_division_known_by_its_seat_holds_a_name_from_another_state(
         "On 3 May 2021, gunmen attacked Kukawa village in Bassa LGA (Plateau), killing 7.",
     )
     assert i.geo_precision == 2 and _km(_at(i), (9.94, 8.74)) < 30, (i.location, _at(i))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Troops retook Hit on Sunday after a week of fighting.",
+        "Heavy fighting raged in IS-held Hit on Sunday.",
+        "Militants pounded Hit with mortars on Sunday.",
+    ],
+)
+def test_a_town_named_like_a_word_after_held_or_a_verb_of_taking(
+    gazetteer: Gazetteer, text: str
+) -> None:
+    i = _one(gazetteer, text)
+    assert i.country == "IQ" and _km(_at(i), (33.64, 42.83)) < 10, (i.location, text)
+
+
+DONETSK = (48.02, 37.80)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "On 4 March 2022, Russian forces shelled Donetsk, killing two civilians.",
+        "Russian troops attacked Donetsk overnight, killing three civilians.",
+    ],
+)
+def test_an_attacker_s_nation_does_not_move_the_city_abroad(
+    gazetteer: Gazetteer, text: str
+) -> None:
+    # Donetsk is also a Russian town of 50,000; "Russian forces" says who, not where
+    i = _one(gazetteer, text)
+    assert i.country == "UA" and _km(_at(i), DONETSK) < 10, (i.location, i.country)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "On 4 March 2022, Russian strikes hit Donetsk region, killing two civilians.",
+        "On 4 March 2022, shelling in Kherson Oblast killed two civilians.",
+    ],
+)
+def test_an_oblast_named_with_its_word_is_the_oblast(gazetteer: Gazetteer, text: str) -> None:
+    i = _one(gazetteer, text)
+    assert (i.country, i.geo_precision) == ("UA", 3), (i.location, i.country)
+
+
+def test_a_home_namesake_of_some_size_still_takes_the_name(gazetteer: Gazetteer) -> None:
+    # Tripoli, Lebanon (230,000) in a report about Lebanon, not the Libyan capital
+    i = _one(gazetteer, "On 4 March 2022, two Lebanese soldiers were killed in Tripoli.")
+    assert i.country == "LB", i.location
+
+
+def test_a_town_its_data_files_elsewhere_is_in_its_namesake_division(
+    gazetteer: Gazetteer,
+) -> None:
+    # GeoNames files the town of Jenin under another governorate
+    i = _one(gazetteer, "On 4 March 2022, Israeli forces raided Jenin (Jenin, West Bank).")
+    assert (i.country, i.geo_precision) == ("PS", 1) and _km(_at(i), (32.46, 35.30)) < 5
+
+
+def test_a_raid_condemned_elsewhere_is_the_strike_told_before(gazetteer: Gazetteer) -> None:
+    report = Report(
+        id="r",
+        text="On 19 March 2021, a drone strike hit a base near Hit, killing two fighters. "
+        "Officials in Baghdad condemned the raid as a violation of sovereignty.",
+        published=None,
+    )
+    (incident,) = incidents_from_reports([report], gazetteer=gazetteer)
+    assert incident.sub_event_type == "Air/drone strike"

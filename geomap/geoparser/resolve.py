@@ -381,6 +381,8 @@ def _exact_spelling(doc: _Doc) -> int:
         top = it.candidates[best]
         if _fold_name(top.matched) == surface or top.feature in _SEAS_AND_LANDS:
             continue
+        if it.span.lookup and _fold_name(top.matched) == _fold_name(it.span.lookup):
+            continue  # "Donetsk region": the name with its generic word, as written
         exact = [
             k
             for k, c in enumerate(it.candidates)
@@ -632,7 +634,10 @@ def _within(c: Candidate, p: Candidate, w: Weights) -> bool:
     if p.feature == "country":
         return True
     if p.feature in _BROAD:
-        return c.admin1_code == p.admin1_code
+        # a division holds its namesake seat even where the data files the town under
+        # another division ("Jenin (Jenin, West Bank)": GeoNames puts the town elsewhere)
+        seat = c.feature == "populated_place" and _fold_name(c.matched) == _fold_name(p.matched)
+        return c.admin1_code == p.admin1_code or (seat and _km(c, p) <= w.namesake_seat_km)
     return _km(c, p) <= w.part_of_city_km  # a town or district: its parts lie close to it
 
 
@@ -806,6 +811,16 @@ def _proximity(doc: _Doc) -> int:
     return fired
 
 
+# Armed forces and strikes after a demonym: the nation of an actor, who often fights
+# abroad ("Russian forces shelled Donetsk", "Israeli forces raided Jenin", "a US airstrike").
+_ARMED_NOUN_AFTER = re.compile(
+    r"[\s-]+(?:led\s+)?(?:forces|troops|army|military|soldiers|jets|warplanes|aircraft|drones?"
+    r"|air\s*strikes?|strikes?|missiles?|rockets?|shelling|artillery|navy|air\s+force"
+    r"|special\s+forces|paratroopers|marines|mercenaries|occupation)\b",
+    re.IGNORECASE,
+)
+
+
 def _focus(doc: _Doc, items: list[_Item]) -> tuple[_Weights, _Weights]:
     """The weight of each country and division in the document: what it is about."""
     w = doc.weights
@@ -819,7 +834,8 @@ def _focus(doc: _Doc, items: list[_Item]) -> tuple[_Weights, _Weights]:
         if top.admin1_code and (confident or top.feature in ("admin1", "region")):
             divisions[top.admin1_code] += weight
     for d in doc.demonyms:
-        countries[d.country] += w.focus_demonym_vote
+        actor = _ARMED_NOUN_AFTER.match(doc.text, d.end)  # "Russian forces shelled Donetsk"
+        countries[d.country] += w.focus_actor_demonym_vote if actor else w.focus_demonym_vote
     if doc.hint:
         countries[doc.hint.upper()] += w.focus_hint_vote
     return countries, divisions
@@ -1080,8 +1096,8 @@ def _one_country(doc: _Doc) -> int:
     small place in another country takes its reading in that country if it has one, and
     is dropped if not ("an ISIS leader was killed in Tal", in a report about Iraq, is not
     the Indian village of Tal). Prominent places abroad stay (a minister flying to
-    Paris), and so do names the caller gave and places in a country other names of the
-    report lie in too.
+    Paris), and so do names the caller gave, names placed by a parent named beside them,
+    and places in a country other names of the report lie in too.
     """
     w = doc.weights
     items = _live(doc)
@@ -1111,6 +1127,8 @@ def _one_country(doc: _Doc) -> int:
         top = it.candidates[it.best()]
         if top.country == home or top.feature in _SEAS_AND_LANDS or it.span.cue == "given":
             continue
+        if it.decision in ("parent", "within_parent"):
+            continue  # its parent is named beside it: "Jenin (Jenin, West Bank)"
         if by_country[top.country] - {it.span.key} or top.country in maybe:
             continue  # other names of the report lie, or may lie, in that country too
         # the country's share of the report, leaving this name's own vote out
@@ -1118,9 +1136,13 @@ def _one_country(doc: _Doc) -> int:
             continue
         at_home = [k for k, c in enumerate(it.candidates) if c.country == home]
         if _prominence(top, w) >= w.abroad_prominence:  # a town abroad of some size stays,
-            at_home = [  # unless the home country has a town of that name of some size too
-                k for k in at_home if _prominence(it.candidates[k], w) >= w.abroad_prominence
-            ]
+            # unless the home country has a town of that name of some size too, not many
+            # times smaller ("Tripoli" in a report about Lebanon; but "Russian forces
+            # shelled Donetsk" is the Ukrainian city, not the Russian town of 50,000)
+            floor = w.abroad_prominence
+            if _fold_name(top.matched) == _fold_name(top.name):  # not by another name
+                floor = max(floor, _prominence(top, w) - w.abroad_gap)
+            at_home = [k for k in at_home if _prominence(it.candidates[k], w) >= floor]
             if not at_home:
                 continue
         if at_home:

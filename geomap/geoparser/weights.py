@@ -52,6 +52,7 @@ class Weights:
     dateline_population: int = 100_000
     sibling: float = 0.3  # a division listed beside a confidently placed division
     part_of_city_km: float = 15.0  # a part of a town lies this close to it ("X district of Y")
+    namesake_seat_km: float = 50.0  # a division's namesake town this close is in it (Jenin)
     town_child_people: int = 100_000  # a city this big holds a smaller place named before it
     exact_spelling_ratio: float = 10.0  # a place matched only once normalised keeps its lead
     # over one spelled as written abroad when it is this many times more populous
@@ -72,6 +73,7 @@ class Weights:
     focus_confident_vote: float = 1.0  # a confidently placed name
     focus_unsure_vote: float = 0.25  # any other name
     focus_demonym_vote: float = 1.0  # "Iraqi"
+    focus_actor_demonym_vote: float = 0.25  # "Russian forces": an actor, often abroad
     focus_hint_vote: float = 5.0  # the caller's country_hint
     # --- coherence and discourse
     coherence: float = 0.15  # a reading near the document's confidently placed names
@@ -83,6 +85,7 @@ class Weights:
     stray_prominence: dict[str, float] = field(default_factory=_stray_prominence)
     stray_context: int = 2  # other names placed elsewhere before a lone foreign town is doubted
     abroad_prominence: float = 0.65  # a report about one country keeps places abroad this big
+    abroad_gap: float = 0.15  # ... unless a home namesake is within this (Tripoli, Lebanon)
     one_country_share: float = 0.6  # ... "about one country": its share of the focus tally
     ambiguous_margin: float = 0.05  # a lead this small is marked "(ambiguous)"
     locality_after: float = 0.5  # score at most, placed at the place named right after

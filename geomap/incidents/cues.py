@@ -173,6 +173,11 @@ _BEFORE_PLACE = frozenset(
     "the a an key strategic large small new most much all part parts of control "
     "remaining last another several two three four".split()
 )
+#: What protesters block: "blocked the Kut-Baghdad highway".
+_ROADS = frozenset(
+    "road roads highway highways street streets bridge bridges entrance entrances junction "
+    "intersection crossing motorway railway".split()
+)
 #: How many words of a verb's object are read for a place: "the ancient site of Hatra".
 _OBJECT_SPAN = 6
 #: Nouns of places that can be taken.
@@ -206,14 +211,20 @@ def _is_verb(toks: list[Tok], i: int, n: int) -> bool:
     return nxt[:1].isalnum() and nxt not in _NOT_OBJECT
 
 
-def _place_object(toks: list[Tok], i: int, n: int, place_starts: frozenset[int]) -> bool:
-    """Whether the object of the trigger at ``i`` is a place: a noun of places or a place
+def _place_object(
+    toks: list[Tok],
+    i: int,
+    n: int,
+    place_starts: frozenset[int],
+    nouns: frozenset[str] = _PLACE_NOUNS,
+) -> bool:
+    """Whether the object of the trigger at ``i`` is a place: one of ``nouns`` or a place
     name within its first few words ("seized the key town", "the ancient site of Hatra",
     "the IS-held district", "most of Raqqa"), not people or things ("seized five men")."""
     end = min(len(toks), i + n + _OBJECT_SPAN)
     for k in range(i + n, end):
         low = toks[k].low
-        if low in _PLACE_NOUNS or toks[k].start in place_starts:
+        if low in nouns or toks[k].start in place_starts:
             return True
         if low == "of" and toks[k - 1].low not in _BEFORE_PLACE:
             return False  # "the commander of the town" is a person
@@ -226,14 +237,18 @@ def in_use(
     toks: list[Tok], i: int, trig: Trigger, place_starts: frozenset[int] = frozenset()
 ) -> bool:
     """Whether the trigger at ``i`` tells of an event as used here: a ``verb_only`` word
-    used as a verb, and a ``place_object`` word whose object is a place (``place_starts``:
-    where place names start)."""
+    used as a verb, a ``place_object`` word whose object is a place (``place_starts``:
+    where place names start), a ``needs_purpose`` word beside a protest's purpose."""
     w = words()
     n = len(trig.words)
     if w.match(toks, i, "verb_only") == (n, "") and not _is_verb(toks, i, n):
         return False
     if w.match(toks, i, "place_object") == (n, ""):
         return _place_object(toks, i, n, place_starts)
+    if w.match(toks, i, "road_object") == (n, ""):  # "blocked the Kut-Baghdad highway"
+        return _place_object(toks, i, n, frozenset(), _ROADS)
+    if w.match(toks, i, "needs_purpose") == (n, ""):  # "gathered ... to demand jobs"
+        return any(w.match(toks, k, "protest_purpose") for k in range(len(toks)))
     return True
 
 
@@ -527,7 +542,8 @@ def casualties(text: str, toks: list[Tok]) -> Casualties:
             elif role == "killed" and killed is not None and _another_group(toks, count, killed):
                 # "2 Peshmerga killed, 3 ISIS killed": each side's dead, added up
                 at_least = killed.at_least or count.at_least
-                killed = Count(killed.value + count.value, at_least, killed.at, killed.end)
+                # the sum spans both counts, so the attackers named last are among it
+                killed = Count(killed.value + count.value, at_least, killed.at, count.end)
             elif role == "injured" and injured is None:
                 injured = count
             if not victims and noun < len(toks) and noun != k:

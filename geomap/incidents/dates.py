@@ -7,7 +7,9 @@ Four kinds of phrase, found by one pattern each (month and weekday names come fr
 - ``numeric``: "05/12/2019", "05.12.2019", "05-12-2019", "09 06 2019", "2019-06-09",
   "2019/06/09". Year first is always year-month-day. Otherwise the order is month first
   ("05/12/2019" is May 12) unless the caller says day first (5 December: ``--dayfirst``, or a
-  report whose language is not US English); a reading impossible in that order ("13/05/2019"
+  report whose language is not US English); dots always say day first ("05.12.2019" is 5
+  December: the European writing; no month-first convention uses dots); a reading
+  impossible in that order ("13/05/2019"
   month first) is read in the other, and one impossible in both is left unresolved, saying
   why;
 - ``deictic``: relative to the published date: "on July 30", "on Tuesday", "early hours of
@@ -257,7 +259,8 @@ def _numeric(phrase: DatePhrase, *, dayfirst: bool) -> DateGuess:
     else:
         day_first = ((int(c), int(b), int(a)), "day first")
         month_first = ((int(c), int(a), int(b)), "month first")
-        readings = [day_first, month_first] if dayfirst else [month_first, day_first]
+        dotted = "." in phrase.text  # "05.12.2019": day first wherever it is written
+        readings = [day_first, month_first] if dayfirst or dotted else [month_first, day_first]
     for k, ((year, month, day), order) in enumerate(readings):
         if day == 0 and 1 <= month <= 12 and year >= 1:  # "03/00/2016": the day unknown
             note = "the day is given as 00: the month"

@@ -57,6 +57,7 @@ from geomap.incidents.dates import (
     stated_precision,
 )
 from geomap.incidents.subtypes import (
+    crowd_type,
     has_role,
     protest_type,
     shooting_type,
@@ -340,6 +341,9 @@ def _draft(
     found = _toll_trigger(toks) if toll_only else _cues.find_triggers(toks)
     if not found:
         return None
+    # the words of lookalikes say nothing of the event: "the release of detained activists"
+    # is no arrest at a protest
+    hidden = {i + n for i, t in found if t.family == "not_event" for n in range(len(t.words))}
     dates = _inside(ctx.phrases, ctx.phrase_starts, *span)
     actor = _cues.claimed_by(text, toks)
     at = text.find(actor, span[0], span[1]) if actor else -1
@@ -365,6 +369,8 @@ def _draft(
     toll = bool(cas.killed or cas.injured or cas.perpetrators)
     # "Assailants stormed a village": no crowd, an armed raid; "retook", "seized": by whom
     trig = territory_type(storming_type(trig, found, toks), toks, index)
+    if trig.family == "operation" and toll:
+        trig = _KILLING  # "a security operation ... killing 2 militants": a fight, by its dead
     if toll_only and (has_role(toks, "cumulative") or not (toll or _people_killed(toks))):
         return None  # "No one was killed", "thousands have been killed since 2014"
     trigger_at = toks[index].start
@@ -401,8 +407,11 @@ def _draft(
     if target and d.place and target.lower().startswith(d.place.mention.surface.lower()):
         target = ""
     d.actor2 = (target if how == "passive" else "") or cas.victims or target
-    d.trigger = protest_type(
-        shooting_type(trig, toks, cas.victims, target), found, toks, cas.killed
+    visible = [tok for k, tok in enumerate(toks) if k not in hidden]
+    d.trigger = crowd_type(
+        protest_type(shooting_type(trig, toks, cas.victims, target), found, visible, cas.killed),
+        toks,
+        index,
     )
     w = _cues.words()
     d.realis = trig.realis or any(w.match(toks, k, "link_verb") for k in range(len(toks)))
@@ -524,8 +533,8 @@ def _attach(ctx: _Context, d: _Draft) -> bool:
             _aggregate(ctx, told, d)
         return True
     for earlier in reversed(ctx.drafts):
-        compatible = (
-            d.trigger.family in (earlier.trigger.family, "attack")
+        compatible = (  # "the attack", "the raid" name any event
+            d.trigger.family in (earlier.trigger.family, "attack", "operation")
             or earlier.trigger.family == "attack"
         )
         same_place = d.place is None or (
@@ -690,6 +699,8 @@ def extract_incidents(
         for d in drafts:
             if _attach(ctx, d):
                 continue
+            if d.backref and d.trigger.family == "operation" and ctx.drafts:
+                continue  # "officials in Baghdad condemned the raid": the strike told before
             ctx.drafts.append(d)
     info = _ReportInfo(report_id, source, url, published, text_offset)
     incidents = [_incident(d, info, text) for d in ctx.drafts]

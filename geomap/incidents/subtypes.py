@@ -17,6 +17,7 @@ what happened at a protest.
 - **Storming** ("stormed", "troops storm the base") is a riot only when a protest or a
   crowd (residents, supporters, students) is told; otherwise it is an armed raid, typed by
   who it hit like a shooting.
+- **A crowd's attack** ("a crowd attacked a police station") is Riots / Mob violence.
 - **Taking ground** ("retook", "seized the town") is Battles / Government regains territory
   when the nearest actor before the verb is a state force (army, troops, police) and
   Battles / Non-state actor overtakes territory when it is an armed group (rebels,
@@ -31,7 +32,14 @@ from dataclasses import replace
 from geomap.incidents import cues as _cues
 from geomap.incidents.cues import Tok, Trigger
 
-__all__ = ["has_role", "protest_type", "shooting_type", "storming_type", "territory_type"]
+__all__ = [
+    "crowd_type",
+    "has_role",
+    "protest_type",
+    "shooting_type",
+    "storming_type",
+    "territory_type",
+]
 
 _ONE_SIDED = ("Violence against civilians", "Attack")
 _GOVERNMENT = ("Government regains territory", "territory regained")
@@ -92,6 +100,19 @@ def storming_type(trig: Trigger, found: list[tuple[int, Trigger]], toks: list[To
     if any(t.family == "protest" for _, t in found) or has_role(toks, "crowd"):
         return trig
     return ARMED_RAID
+
+
+_CROWDS = frozenset({"crowd", "crowds", "throng"})
+
+
+def crowd_type(trig: Trigger, toks: list[Tok], index: int) -> Trigger:
+    """An attack whose subject is a crowd ("a crowd attacked a police station"): Riots / Mob
+    violence, not an armed clash."""
+    if trig.family not in ("attack", "shooting"):
+        return trig
+    if not any(t.low in _CROWDS for t in toks[max(0, index - 4) : index]):
+        return trig
+    return replace(trig, event_type="Riots", sub_event_type="Mob violence", label="mob attack")
 
 
 def territory_type(trig: Trigger, toks: list[Tok], index: int) -> Trigger:
