@@ -704,3 +704,14 @@ def test_the_raid_refers_back_to_the_strike_told_before() -> None:
         "Officials condemned the raid as a violation of sovereignty."
     )
     assert found.sub_event_type == "Air/drone strike"
+
+
+@pytest.mark.parametrize(
+    ("victims", "sub_event_type"),
+    [("Twelve people were killed.", "Attack"), ("Two soldiers were killed.", "Armed clash")],
+)
+def test_victims_told_in_the_next_sentence_type_the_shooting(
+    victims: str, sub_event_type: str
+) -> None:
+    found = _one(f"On 3 May 2019, assailants opened fire in the main square. {victims}")
+    assert found.sub_event_type == sub_event_type

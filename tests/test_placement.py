@@ -448,3 +448,45 @@ def test_a_raid_condemned_elsewhere_is_the_strike_told_before(gazetteer: Gazette
     )
     (incident,) = incidents_from_reports([report], gazetteer=gazetteer)
     assert incident.sub_event_type == "Air/drone strike"
+
+
+def test_a_village_with_a_namesake_town_elsewhere_in_the_country(gazetteer: Gazetteer) -> None:
+    # Tahoua is a city of another region; the bracket names Tillaberi region
+    i = _one(
+        gazetteer, "On 18 June 2020, militants attacked Tahoua village (Tillaberi), killing 7."
+    )
+    assert (i.country, i.geo_precision) == ("NE", 3) and _km(_at(i), (14.89, 5.27)) > 200
+
+
+def test_an_unknown_village_under_a_district_and_its_governorate(gazetteer: Gazetteer) -> None:
+    # "Idleb" is the governorate here: the district's parent, not Idlib city
+    i = _one(
+        gazetteer,
+        "On 7 June 2020, warplanes struck the outskirts of Kabani (Jisr-Ash-Shugur, Idleb).",
+    )
+    assert i.location == "Kabani" and i.geo_precision == 2
+    assert _km(_at(i), (35.86, 36.32)) < 25, i.relation
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Explosion at Kabul airport kills 13 people",  # not Kabul, a town in Israel
+        "Explosion at Kabul airport kills 13 US troops",  # nor Cabool, Missouri
+    ],
+)
+def test_a_site_named_with_its_kind_is_that_site(gazetteer: Gazetteer, text: str) -> None:
+    i = _one(gazetteer, text)
+    assert i.country == "AF" and _km(_at(i), (34.57, 69.21)) < 5, (i.location, i.country)
+
+
+def test_a_name_with_an_inner_possessive_is_one_name(gazetteer: Gazetteer) -> None:
+    i = _one(gazetteer, "On 6 May 2022, armed groups clashed in Ukhia (Cox's Bazar, Chittagong).")
+    assert (i.country, i.geo_precision) == ("BD", 2) and _km(_at(i), (21.44, 92.01)) < 5
+
+
+def test_a_state_named_without_its_word(gazetteer: Gazetteer) -> None:
+    i = _one(
+        gazetteer, "On 10 May 2022, raiders attacked a village in Pibor (Jonglei), killing 12."
+    )
+    assert (i.country, i.geo_precision) == ("SS", 3), i.location

@@ -338,10 +338,17 @@ class Recognizer:
                 if gap not in _JOINERS and not dotted:
                     break
                 direction_led = j == i + 1 and tokens[i].value in _DIRECTIONS
-                lowercase = tok.value[0].islower() and lower not in _INNER_OR_GENERIC
+                possessive = lower == "s" and gap in ("'", "’")  # "Cox's Bazar", if known
+                lowercase = (
+                    tok.value[0].islower() and lower not in _INNER_OR_GENERIC and not possessive
+                )
                 if lowercase and not direction_led:  # "western desert" may go on in lowercase
                     break
             known = self._known(text[start : tok.end])
+            if j > i and lower == "s" and text[tokens[j - 1].end : tok.start] in ("'", "’"):
+                if known is None:
+                    break
+                continue  # "Cox's": a name may go on ("Cox's Bazar"), but not end at the "'s"
             if known and not (j > i and lower in _INNER_LOWER):
                 if j > i and lower in _OPENS_NAMES and self._name_follows(tokens, j, text):
                     break  # "U.S. District Judge": the generic word opens another name

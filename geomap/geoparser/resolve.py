@@ -383,6 +383,8 @@ def _exact_spelling(doc: _Doc) -> int:
             continue
         if it.span.lookup and _fold_name(top.matched) == _fold_name(it.span.lookup):
             continue  # "Donetsk region": the name with its generic word, as written
+        if any(c.country == top.country and _fold_name(c.name) == surface for c in it.candidates):
+            continue  # "Kabul airport": Kabul is spelled as written in the airport's country
         exact = [
             k
             for k, c in enumerate(it.candidates)
@@ -658,6 +660,15 @@ def _inside(
     ]
 
 
+def _named_as_division(c: Candidate, surface: str) -> bool:
+    """Whether a division reading was matched by the name as written, or by that name with
+    a division's generic word ("Idleb" for the governorate known as "Idleb province")."""
+    if fold(c.matched) == fold(surface):
+        return True
+    key, hint = parse_name(c.matched)
+    return hint in ("admin1", "admin2", "region") and key == parse_name(surface)[0]
+
+
 def _parent(doc: _Doc) -> int:
     """An explicit parent right after a name keeps the readings inside it ("Hit, in
     Anbar", "Paris, Texas"), and the parent is read as the one that contains the child
@@ -673,7 +684,7 @@ def _parent(doc: _Doc) -> int:
         up = [
             w.hierarchy
             if c in parents
-            and fold(c.matched) == fold(b.span.surface)  # not "Quebec City"
+            and _named_as_division(c, b.span.surface)  # not "Quebec City"
             and c.country == child.country
             and (c.feature == "country" or c.admin1_code == child.admin1_code)
             else 0.0
@@ -736,12 +747,11 @@ def _seat_holds(doc: _Doc, child: _Item, seat: _Item, reading: Candidate) -> boo
 
 
 def _bracketed_division(doc: _Doc, a: _Item, b: _Item) -> Candidate | None:
-    """ "Pale township (Sagaing)": a coder's bracket names the first-level division, so a
-    name with no reading in its country goes to the division of the bracketed name, not to
-    the town of that name."""
+    """ "Pale township (Sagaing)", "Tahoua village (Tillaberi)": a coder's bracket names the
+    first-level division, so a name with no reading inside it goes to the division of the
+    bracketed name, not to the town of that name. (Called only when no reading of the name
+    lies in any division the bracketed name may be.)"""
     if not doc.text[a.span.end : b.span.start].rstrip().endswith("("):
-        return None
-    if any(c.country == b.candidates[b.best()].country for c in a.candidates):
         return None
     surface = _fold_name(b.span.surface)
     return next(
@@ -1129,6 +1139,9 @@ def _one_country(doc: _Doc) -> int:
             continue
         if it.decision in ("parent", "within_parent"):
             continue  # its parent is named beside it: "Jenin (Jenin, West Bank)"
+        if it.span.lookup and top.feature != "populated_place":
+            continue  # named with its kind: "Kabul airport" is the airport, wherever
+
         if by_country[top.country] - {it.span.key} or top.country in maybe:
             continue  # other names of the report lie, or may lie, in that country too
         # the country's share of the report, leaving this name's own vote out

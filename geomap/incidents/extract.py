@@ -491,6 +491,9 @@ def _follow_up(ctx: _Context, sentence: tuple[int, int]) -> bool:
     extra = _Draft(last.trigger, *sentence, sentence[0], last.paragraph)
     extra.take_casualties(cas)
     extra.actor1 = actor
+    if not last.actor2 and cas.victims:  # "Assailants opened fire. Twelve people were killed."
+        last.trigger = shooting_type(last.trigger, toks, cas.victims, "")
+        last.actor2 = cas.victims
     told = [d for d in ctx.drafts if para - d.paragraph <= 1 and not d.total]
     if len(told) > 1 and (extra.killed_total or extra.injured) and _several_told(toks):
         _aggregate(ctx, told, extra)
