@@ -715,3 +715,16 @@ def test_victims_told_in_the_next_sentence_type_the_shooting(
 ) -> None:
     found = _one(f"On 3 May 2019, assailants opened fire in the main square. {victims}")
     assert found.sub_event_type == sub_event_type
+
+
+@pytest.mark.parametrize(
+    ("text", "killed", "injured"),
+    [
+        ("Unidentified gunmen killed a man and his son in the market.", 2, None),
+        ("Gunmen killed a farmer and his two sons near the river.", 3, None),
+        ("Gunmen killed a man and his son was wounded.", 1, 1),
+    ],
+)
+def test_a_victim_and_his_kin(text: str, killed: int, injured: int | None) -> None:
+    found = _one(text)
+    assert (found.killed, found.injured) == (killed, injured)

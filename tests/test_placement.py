@@ -490,3 +490,18 @@ def test_a_state_named_without_its_word(gazetteer: Gazetteer) -> None:
         gazetteer, "On 10 May 2022, raiders attacked a village in Pibor (Jonglei), killing 12."
     )
     assert (i.country, i.geo_precision) == ("SS", 3), i.location
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "On 12 May 2021, a clash killed 5 militants and a soldier in Wadi al-Shay.",
+        "On 12 May 2021, militants attacked a patrol in Wadi Hauran.",
+    ],
+)
+def test_a_valley_the_gazetteer_lacks_is_not_a_namesake_town(
+    gazetteer: Gazetteer, text: str
+) -> None:
+    # Wadi is a town in India; the valleys are in Iraq and the gazetteer lacks them
+    i = _one(gazetteer, text)
+    assert i.country != "IN", (i.location, i.country)

@@ -121,6 +121,14 @@ def test_hyphenated_names(mini_gazetteer: Gazetteer) -> None:
     assert ("Paris", "FR-IDF") in off
 
 
+def test_generic_heads() -> None:
+    # "Wadi" (a town in India) opens "Wadi al-Shay", a valley the gazetteer lacks
+    rec = Recognizer([normalize_name("Wadi"), "kirkuk"])
+    text = "Gunmen attacked a convoy in Wadi al-Shay near Kirkuk."
+    assert [s.surface for s in rec.find(text)] == ["Kirkuk"]
+    assert [s.surface for s in rec.find(text, without={"generic_heads"})] == ["Wadi", "Kirkuk"]
+
+
 def test_bodies() -> None:
     rec = Recognizer([normalize_name("Council"), "basra"])
     text = "The City Council met in Basra."

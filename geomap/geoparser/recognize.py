@@ -80,6 +80,7 @@ _INNER_LOWER = word_list("inner_lower")
 # Articles that may open a name when joined to the next word by a hyphen.
 _LEADING_ARTICLES = word_list("leading_articles")
 _LEADING_GENERIC = word_list("leading_generic")
+_GENERIC_HEADS = word_list("generic_heads")
 _GENERIC_TOKENS = frozenset(w for phrase in GENERIC_WORDS for w in phrase.split())
 _DETERMINERS = word_list("determiners")
 _TITLES = word_list("titles")
@@ -637,6 +638,8 @@ class Recognizer:
         something_else = self._names_something_else(tokens, i, j, text)
         if something_else:
             drop.add(something_else)
+        if i == j and folded in _GENERIC_HEADS and self._name_goes_on(tokens, j, text):
+            drop.add("generic_heads")  # "Wadi al-Shay": not Wadi, India
         letters = surface.replace(".", "")
         if letters.isupper() and len(letters) <= 3 and surface not in self._capitals:
             drop.add("short_capitals")
@@ -719,6 +722,8 @@ class Recognizer:
             return False
         prev = tokens[i - 1]
         lower = prev.value.lower()
+        if prev.capitalised and not prev.sentence_start and lower in _GENERIC_HEADS:
+            return True  # "Bayt Qasim", "Wadi Hauran": a generic word opened the name
         return (
             prev.capitalised
             and not prev.sentence_start
@@ -747,6 +752,18 @@ class Recognizer:
         if k == j or k + 2 >= n or tokens[k + 1].value not in ("and", "or"):
             return False
         return tokens[k + 2].capitalised and self._longest(tokens, k + 2, text) >= 0
+
+    @staticmethod
+    def _name_goes_on(tokens: list[Token], j: int, text: str) -> bool:
+        """Whether a name goes on after token ``j`` with a word the walk did not take: a
+        capitalised word, or an article joined to the next word ("Wadi al-Shay")."""
+        if j + 1 >= len(tokens) or text[tokens[j].end : tokens[j + 1].start] != " ":
+            return False
+        nxt = tokens[j + 1]
+        if nxt.capitalised and not nxt.sentence_start:
+            return True
+        joined = j + 2 < len(tokens) and text[nxt.end : tokens[j + 2].start] == "-"
+        return nxt.value.lower() in _LEADING_ARTICLES and joined
 
     def _hyphenated(self, tokens: list[Token], i: int, j: int, text: str) -> str:
         """How a hyphen joins the name to a capitalised word: "" (it does not, or the word
@@ -887,6 +904,11 @@ RECOGNITION_RULES: tuple[Rule[_Walk], ...] = (
     _rule("stop_names", "stop-listed words (months, titles, pronouns)", _dropping("stop_names")),
     _rule("generic_only", "a generic word alone names nothing", _dropping("generic_only")),
     _rule("hyphenated_names", "part of a longer hyphenated name", _dropping("hyphenated_names")),
+    _rule(
+        "generic_heads",
+        "a generic word that opens a longer name the gazetteer lacks is no place alone",
+        _dropping("generic_heads"),
+    ),
     _rule("bodies", "a division word and common words name a body", _dropping("bodies")),
     _rule("modifiers", "direction words before a name describe it", _dropping("modifiers")),
     _rule("streets", "a name before Street, Road or St. is a street's", _dropping("streets")),

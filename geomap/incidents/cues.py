@@ -333,12 +333,26 @@ class Casualties(NamedTuple):
     perpetrators_included: bool = False  # ``killed`` already counts them
 
 
+_POSSESSIVES = frozenset({"his", "her", "their"})
+#: One person named by a tie to the one counted before: "a man and his son".
+_KIN = frozenset(
+    "son daughter wife husband brother sister father mother child baby nephew niece cousin "
+    "uncle aunt grandson granddaughter grandfather grandmother bodyguard driver companion "
+    "friend colleague".split()
+)
+
+
 def _and_more(toks: list[Tok], count: Count) -> Count:
-    """ "two American soldiers and a British soldier": three."""
+    """ "two American soldiers and a British soldier": three; "a man and his son": two."""
     for j in range(count.end, min(count.end + 5, len(toks) - 1)):
         low = toks[j].low
         if low == "and":
             more = _count_at(toks, j + 1, allow_article=True)
+            if more is None and j + 2 < len(toks) and toks[j + 1].low in _POSSESSIVES:
+                more = _count_at(toks, j + 2, allow_article=False)  # "and his two sons"
+                verb_after = j + 3 < len(toks) and toks[j + 3].low in ("was", "were", "is")
+                if more is None and toks[j + 2].low in _KIN and not verb_after:
+                    more = Count(1, False, j + 2, j + 3)  # "a man and his son", not "... was hurt"
             if more is not None:
                 return Count(
                     count.value + more.value, count.at_least or more.at_least, count.at, count.end
