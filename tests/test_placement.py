@@ -505,3 +505,15 @@ def test_a_valley_the_gazetteer_lacks_is_not_a_namesake_town(
     # Wadi is a town in India; the valleys are in Iraq and the gazetteer lacks them
     i = _one(gazetteer, text)
     assert i.country != "IN", (i.location, i.country)
+
+
+def test_a_country_named_stays_that_country_in_a_report_about_another(
+    gazetteer: Gazetteer,
+) -> None:
+    # GeoNames lists "Iraq" among the names of Arak, a city of Iran
+    i = _one(
+        gazetteer,
+        "On 8 September 2018, Iran's army said its rockets hit Kurdish offices in Iraq. "
+        "Iran's president spoke of the army in a speech in Tehran.",
+    )
+    assert i.country == "IQ", (i.location, i.country)

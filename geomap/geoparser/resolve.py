@@ -944,6 +944,8 @@ def _country_focus(doc: _Doc) -> int:
     previous = dict(zip(sentences[1:], sentences, strict=False))
     fired = 0
     for it in items:
+        if _names_a_country(it):
+            continue  # "offices in Iraq", about Iran: not Arak, one of whose names is Iraq
         elsewhere = {code for code, keys in named.items() if keys - {it.span.key}}
         here = local[it.span.sentence] | local.get(previous.get(it.span.sentence, (0, 0)), set())
         prominence = [_prominence(c, w) for c in it.candidates]
@@ -1137,6 +1139,8 @@ def _one_country(doc: _Doc) -> int:
         top = it.candidates[it.best()]
         if top.country == home or top.feature in _SEAS_AND_LANDS or it.span.cue == "given":
             continue
+        if top.feature == "country":
+            continue  # a country named is that country ("offices in Iraq": not Arak, Iran)
         if it.decision in ("parent", "within_parent"):
             continue  # its parent is named beside it: "Jenin (Jenin, West Bank)"
         if it.span.lookup and top.feature != "populated_place":
@@ -1166,6 +1170,13 @@ def _one_country(doc: _Doc) -> int:
             it.dropped = True
         fired += 1
     return fired
+
+
+def _names_a_country(it: _Item) -> bool:
+    """Whether the name as written is a country's own name ("Iraq"; "Georgia", whose US
+    state reading the other rules weigh)."""
+    surface = _fold_name(it.span.surface)
+    return any(c.feature == "country" and _fold_name(c.name) == surface for c in it.candidates)
 
 
 def _is_country(it: _Item) -> bool:
