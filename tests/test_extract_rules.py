@@ -728,3 +728,14 @@ def test_victims_told_in_the_next_sentence_type_the_shooting(
 def test_a_victim_and_his_kin(text: str, killed: int, injured: int | None) -> None:
     found = _one(text)
     assert (found.killed, found.injured) == (killed, injured)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Suspected Maoists killed a villager accused of being a police informer.",
+        "Gunmen shot dead a man who worked for the army.",
+    ],
+)
+def test_a_clause_about_the_victim_does_not_make_him_a_soldier(text: str) -> None:
+    assert _one(text).sub_event_type == "Attack"

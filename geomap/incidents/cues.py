@@ -621,6 +621,13 @@ def events_count(toks: list[Tok], trigger_index: int, trigger: Trigger) -> int:
     return 1
 
 
+#: Words that start a clause about the victims, whose nouns are not the victims' own.
+_ABOUT_THEM = frozenset(
+    "accused suspected alleged allegedly said believed who whom whose which that working "
+    "linked".split()
+)
+
+
 def victims_kind(toks: list[Tok], victims: str, target: str) -> str:
     """Who a shooting hit: "civilian" or "security" (armed forces), "" when the clause does
     not say. The victims' or target's words decide; else civilian words in a clause that
@@ -628,7 +635,11 @@ def victims_kind(toks: list[Tok], victims: str, target: str) -> str:
     w = words()
     civilian, security = w.roles["civilian"], w.roles["security"]
     for phrase in (victims, target):
-        lows = [(m.group().lower(),) for m in _TOKEN.finditer(phrase)]
+        lows = []  # up to a clause about them: "a villager accused of being a police informer"
+        for m in _TOKEN.finditer(phrase):
+            if m.group().lower() in _ABOUT_THEM:
+                break
+            lows.append((m.group().lower(),))
         if any(low in security for low in lows):
             return "security"
         if any(low in civilian for low in lows):
