@@ -517,3 +517,13 @@ def test_a_country_named_stays_that_country_in_a_report_about_another(
         "Iran's president spoke of the army in a speech in Tehran.",
     )
     assert i.country == "IQ", (i.location, i.country)
+
+
+def test_a_road_named_by_two_towns_is_a_reference(gazetteer: Gazetteer) -> None:
+    i = _one(
+        gazetteer,
+        "On 10 May 2021, an IED hit a convoy on the Baghdad-Basra highway near Diwaniyah.",
+    )
+    assert i.geo_precision == 2 and _km(_at(i), (31.99, 44.93)) < 10, i.location
+    only = _one(gazetteer, "On 9 May 2021, militants attacked positions on the Kirkuk-Erbil road.")
+    assert (only.location, only.geo_precision) == ("Kirkuk", 2)

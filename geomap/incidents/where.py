@@ -66,6 +66,11 @@ _MODIFIES = re.compile(
     r"(?:\s(?!(?:was|were|is|are|has|had|and|or|said|on|in|at|to)\b)[A-Za-z]|-led|['’]s\b)"
 )
 _BORDER = re.compile(r"(?:['’]s)?\s+(?:border|borders|frontier|boundary)\b", re.IGNORECASE)
+# A road named by the towns it joins: "the Baghdad-Basra highway", "the Kirkuk-Erbil road".
+_ROAD_AFTER = re.compile(
+    r"(?:-[\w'’ -]+?)?\s+(?:road|highway|motorway|expressway|railway|pipeline|route)\b",
+    re.IGNORECASE,
+)
 # Verbs after which "from" names where people were taken, not where a strike came from.
 _TAKEN = frozenset(
     "abducted kidnapped seized arrested detained snatched taken abducting kidnapping".split()
@@ -231,6 +236,9 @@ def _link(m: Mention, toks: list[Tok], text: str) -> tuple[int, str, bool]:
     """
     if _BORDER.match(text, m.end):
         return 0, "", True  # "near the Syria border": a reference, not where it happened
+    joined = text[m.end : m.end + 1] == "-" or text[max(0, m.start - 1) : m.start] == "-"
+    if joined and _ROAD_AFTER.match(text, m.end):
+        return 0, "near", False  # "on the Baghdad-Basra highway near Diwaniyah": the road
     before = _before(m, toks)
     if before is not None and not _modifies_next(m, toks):
         return before
