@@ -329,6 +329,18 @@ class Gazetteer(ImportsMixin):
         ).fetchone()
         return _place(row) if row else None
 
+    def capital(self, country: str) -> Place | None:
+        """The capital city of a country (ISO 3166-1 alpha-2 code), or None: the most
+        prominent town of that country named as ``countrystatecity-countries`` names its
+        capital."""
+        from gazetteer.sources import capitals
+
+        name = capitals().get(country.upper())
+        if not name:
+            return None
+        towns = self.lookup(name, country=country.upper(), feature="populated_place", limit=1)
+        return self.get(towns[0].id) if towns else None
+
     def get(self, place_id: str) -> Place | None:
         """The place with this id (built-in, else imported), or None."""
         found = self._builtin_place(place_id)

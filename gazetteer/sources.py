@@ -27,6 +27,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,7 @@ __all__ = [
     "SOURCE_STEPS",
     "Division",
     "SourceData",
+    "capitals",
     "country_points",
     "country_points_path",
     "load_sources",
@@ -468,6 +470,16 @@ def _county_places(states: dict[str, Place]) -> list[tuple[Place, tuple[str, ...
         )
         out.append((place, names))
     return out
+
+
+@cache
+def capitals() -> dict[str, str]:
+    """``{ISO 3166-1 alpha-2: capital's name}`` from ``countrystatecity-countries``."""
+    return {
+        c["iso2"]: c["capital"]
+        for c in _read_json(_csc_root() / "countries.json")
+        if c.get("iso2") and c.get("capital")
+    }
 
 
 def us_counties() -> dict[str, tuple[str, ...]]:

@@ -527,3 +527,27 @@ def test_a_road_named_by_two_towns_is_a_reference(gazetteer: Gazetteer) -> None:
     assert i.geo_precision == 2 and _km(_at(i), (31.99, 44.93)) < 10, i.location
     only = _one(gazetteer, "On 9 May 2021, militants attacked positions on the Kirkuk-Erbil road.")
     assert (only.location, only.geo_precision) == ("Kirkuk", 2)
+
+
+@pytest.mark.parametrize(
+    ("text", "point", "precision"),
+    [
+        ("On 3 May 2021, a car bomb exploded in the Iraqi capital, killing 5.", BAGHDAD, 1),
+        (
+            "On 3 May 2021, gunmen killed two soldiers north of the Syrian capital.",
+            (33.51, 36.29),
+            2,
+        ),
+    ],
+)
+def test_a_country_s_capital_named_by_its_demonym(
+    gazetteer: Gazetteer, text: str, point: tuple[float, float], precision: int
+) -> None:
+    i = _one(gazetteer, text)
+    assert i.geo_precision == precision and _km(_at(i), point) < 15, (i.location, _at(i))
+
+
+def test_the_capital_of_a_country(gazetteer: Gazetteer) -> None:
+    capital = gazetteer.capital("iq")
+    assert capital is not None and capital.name == "Baghdad"
+    assert gazetteer.capital("XX") is None

@@ -1325,7 +1325,26 @@ def _unlisted_mention(
     )
 
 
-def _demonym_mention(d: Span, gazetteer: Gazetteer) -> Mention:
+# "the Iraqi capital": the country's capital city.
+_CAPITAL_AFTER = re.compile(r"\s+capital\b(?!\s+(?:punishment|city\s+of\s+\w))", re.IGNORECASE)
+
+
+def _demonym_mention(d: Span, gazetteer: Gazetteer, text: str = "") -> Mention:
+    capital = _CAPITAL_AFTER.match(text, d.end) if ":" not in d.country else None
+    city = gazetteer.capital(d.country) if capital else None
+    if capital and city is not None:  # a site-like mention: placed, not a place name
+        near = _RELATION.search(text[max(0, d.start - 40) : d.start])
+        return Mention(
+            start=d.start,
+            end=capital.end(),
+            surface=text[d.start : capital.end()],
+            sentence=d.sentence,
+            kind="site",
+            place=Candidate.from_place(city, score=1.0, matched=city.name, why=("capital",)),
+            score=1.0,
+            decision=Decision("capital"),
+            relation=" ".join(near.group(0).split()).removesuffix(" the") if near else "",
+        )
     # a country code, or the id of a larger place: "European" points at Europe
     country = gazetteer.get(d.country if ":" in d.country else f"iso3166-1:{d.country}")
     place = (
@@ -1381,7 +1400,7 @@ def resolve_spans(
             rule.apply(doc, counter)
     live = _live(doc)
     mentions = [_mention(it, text, weights, without) for it in live]
-    mentions.extend(_demonym_mention(d, gazetteer) for d in demonyms)
+    mentions.extend(_demonym_mention(d, gazetteer, text) for d in demonyms)
     placed = sorted(((it.span, it.candidates[it.best()]) for it in live), key=lambda p: p[0].start)
     use_locality = "locality" not in without
     mentions.extend(
