@@ -100,6 +100,8 @@ class RunSummary:
     reports_without_published: int = 0  # reports with no published date, none given for the run
     ignored: tuple[tuple[str, str], ...] = field(default_factory=tuple)  # path, why: notes
     notes: tuple[tuple[str, int, str], ...] = field(default_factory=tuple)  # rows corrected
+    country_focus: str = ""  # the one country most reports point at, lent to the silent ones
+    reports_focused: int = 0  # reports that named no country and took the run's
 
     @property
     def incidents_not_mappable(self) -> int:
@@ -123,6 +125,8 @@ class RunSummary:
             "reports_without_published": self.reports_without_published,
             "ignored": [{"path": p, "reason": r} for p, r in self.ignored],
             "notes": [{"path": p, "line": n, "note": r} for p, n, r in self.notes],
+            "country_focus": self.country_focus,
+            "reports_focused": self.reports_focused,
         }
 
 
@@ -242,6 +246,43 @@ def _sane_dates(incidents: list[Incident]) -> list[Incident]:
     return out
 
 
+#: A run is about one country when at least this many reports point at a country and ...
+RUN_FOCUS_REPORTS = 5
+#: ... this share of them point at the same one.
+RUN_FOCUS_SHARE = 0.6
+# Decisions that place a name by a parent, a title or a list named with it.
+_ANCHORING = frozenset({"parent", "within_parent", "division_title", "siblings", "capital"})
+
+
+def _pointed_at(mentions: list[Mention]) -> Counter[str]:
+    """The countries a report's own words point at: countries and divisions named,
+    demonyms, names placed by a parent named with them."""
+    found: Counter[str] = Counter()
+    for m in mentions:
+        if m.kind == "demonym" and m.country:
+            found[m.country] += 1
+        elif (
+            m.place is not None
+            and m.place.country
+            and (
+                m.place.feature in ("country", "admin1", "admin2", "region")
+                or m.decision.rule in _ANCHORING
+            )
+        ):
+            found[m.place.country] += 1
+    return found
+
+
+def _run_country(pointed: list[Counter[str]]) -> str:
+    """The country most of a run's reports point at, when one dominates, else ""."""
+    votes = Counter(c.most_common(1)[0][0] for c in pointed if c)
+    total = sum(votes.values())
+    if total < RUN_FOCUS_REPORTS:
+        return ""
+    country, n = votes.most_common(1)[0]
+    return country if n >= RUN_FOCUS_SHARE * total else ""
+
+
 def incidents_with_summary(
     reports: ReadResult | Iterable[Report | Incident],
     *,
@@ -250,6 +291,7 @@ def incidents_with_summary(
     country_hint: str | None = None,
     merge: bool = True,
     dayfirst: bool | None = None,
+    run_focus: bool = True,
 ) -> IncidentRun:
     """The incidents of reports and incident tables, with a summary of the run.
 
@@ -272,6 +314,10 @@ def incidents_with_summary(
         Read numeric dates ("05/12/2019") day first (True) or month first (False); by
         default by each report's language: month first for US English and reports that give
         no language, day first for others.
+    run_focus
+        When no ``country_hint`` is given and at least ``RUN_FOCUS_REPORTS`` reports point
+        at countries, ``RUN_FOCUS_SHARE`` of them at one, the reports that point at none are
+        read as about that country (the summary's ``country_focus``, ``reports_focused``).
 
     A run in which reports have no published date (and none is given) says so once, as a
     warning and in the summary: dates relative to it ("on Tuesday", "last month") cannot be
@@ -292,8 +338,20 @@ def incidents_with_summary(
             undated,
             len(texts),
         )
-    for report in texts:
-        mentions = geoparse(report.text, gazetteer=gaz, country_hint=country_hint)
+    parsed = [geoparse(r.text, gazetteer=gaz, country_hint=country_hint) for r in texts]
+    focus, focused = "", 0
+    if country_hint is None and run_focus:
+        # a pile of reports about one country: the reports that name no country read the
+        # run's ("killed in Tal", alone, is not the Indian village in a run about Iraq)
+        pointed = [_pointed_at(m) for m in parsed]
+        focus = _run_country(pointed)
+        for k, report in enumerate(texts):
+            if focus and not pointed[k] and parsed[k]:
+                parsed[k] = geoparse(report.text, gazetteer=gaz, country_hint=focus)
+                focused += 1
+        if focused:
+            logger.info("%d reports that name no country were read as about %s", focused, focus)
+    for report, mentions in zip(texts, parsed, strict=True):
         all_mentions.extend((report.id, m) for m in mentions)
         extraction = extract_incidents(
             report.text,
@@ -331,6 +389,8 @@ def incidents_with_summary(
         ignored=tuple(read.ignored),
         notes=tuple((e.path, e.line, e.problem) for e in read.notes),
         reports_without_published=undated,
+        country_focus=focus if focused else "",
+        reports_focused=focused,
     )
     return IncidentRun(incidents, summary, all_mentions)
 

@@ -551,3 +551,32 @@ def test_the_capital_of_a_country(gazetteer: Gazetteer) -> None:
     capital = gazetteer.capital("iq")
     assert capital is not None and capital.name == "Baghdad"
     assert gazetteer.capital("XX") is None
+
+
+def test_a_pile_of_reports_about_one_country_lends_it_to_the_silent_ones(
+    gazetteer: Gazetteer,
+) -> None:
+    from datetime import date
+
+    from geomap import incidents_with_summary
+
+    about_iraq = [
+        "Gunmen killed two farmers in Baqubah, Diyala province, on Monday.",
+        "A roadside bomb hit an army patrol near Tikrit, Salah al-Din, on Monday.",
+        "Iraqi forces clashed with militants in Hawija district, Kirkuk, on Monday.",
+        "A rocket struck near Baghdad airport in Iraq on Monday.",
+        "Two soldiers were killed in an attack in Anbar province on Monday.",
+    ]
+    silent = "Militants attacked a checkpoint in Iskandariya on Monday, killing three policemen."
+    reports = [
+        Report(id=f"r{k}", text=t, published=date(2021, 5, 5))
+        for k, t in enumerate([*about_iraq, silent])
+    ]
+    run = incidents_with_summary(reports, gazetteer=gazetteer)
+    assert (run.summary.country_focus, run.summary.reports_focused) == ("IQ", 1)
+    (alone,) = [i for i in run.incidents if i.report_id == "r5"]
+    assert alone.country == "IQ", alone.location  # not Alexandria, Egypt
+    off = incidents_with_summary(reports, gazetteer=gazetteer, run_focus=False)
+    assert [i.country for i in off.incidents if i.report_id == "r5"] == ["EG"]
+    few = incidents_with_summary(reports[3:], gazetteer=gazetteer)  # too few to tell
+    assert few.summary.country_focus == ""
