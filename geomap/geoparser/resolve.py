@@ -1329,7 +1329,8 @@ def _unlisted_mention(
 _CAPITAL_AFTER = re.compile(r"\s+capital\b(?!\s+(?:punishment|city\s+of\s+\w))", re.IGNORECASE)
 
 
-def _demonym_mention(d: Span, gazetteer: Gazetteer, text: str = "") -> Mention:
+def _capital_mention(d: Span, gazetteer: Gazetteer, text: str) -> Mention | None:
+    """ "the Iraqi capital" as a mention of kind site at the capital city, or None."""
     capital = _CAPITAL_AFTER.match(text, d.end) if ":" not in d.country else None
     city = gazetteer.capital(d.country) if capital else None
     if capital and city is not None:  # a site-like mention: placed, not a place name
@@ -1345,6 +1346,10 @@ def _demonym_mention(d: Span, gazetteer: Gazetteer, text: str = "") -> Mention:
             decision=Decision("capital"),
             relation=" ".join(near.group(0).split()).removesuffix(" the") if near else "",
         )
+    return None
+
+
+def _demonym_mention(d: Span, gazetteer: Gazetteer) -> Mention:
     # a country code, or the id of a larger place: "European" points at Europe
     country = gazetteer.get(d.country if ":" in d.country else f"iso3166-1:{d.country}")
     place = (
@@ -1400,7 +1405,9 @@ def resolve_spans(
             rule.apply(doc, counter)
     live = _live(doc)
     mentions = [_mention(it, text, weights, without) for it in live]
-    mentions.extend(_demonym_mention(d, gazetteer, text) for d in demonyms)
+    mentions.extend(_demonym_mention(d, gazetteer) for d in demonyms)
+    # "the Iraqi capital": the demonym stays a demonym, and the phrase is the capital too
+    mentions.extend(c for d in demonyms if (c := _capital_mention(d, gazetteer, text)))
     placed = sorted(((it.span, it.candidates[it.best()]) for it in live), key=lambda p: p[0].start)
     use_locality = "locality" not in without
     mentions.extend(
