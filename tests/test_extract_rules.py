@@ -739,3 +739,18 @@ def test_a_victim_and_his_kin(text: str, killed: int, injured: int | None) -> No
 )
 def test_a_clause_about_the_victim_does_not_make_him_a_soldier(text: str) -> None:
     assert _one(text).sub_event_type == "Attack"
+
+
+@pytest.mark.parametrize(
+    ("text", "sub_event_type"),
+    [
+        ("Pro-government militias kill 30 militants in the city, arrest others", "Armed clash"),
+        ("On 5 May 2021, militants burned ten houses and killed two villagers.", "Attack"),
+        (
+            "On 5 May 2021, protesters torched a police station; a protester was killed.",
+            "Violent demonstration",
+        ),
+    ],
+)
+def test_a_killing_outranks_arrests_and_arson(text: str, sub_event_type: str) -> None:
+    assert _one(text).sub_event_type == sub_event_type

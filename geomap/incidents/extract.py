@@ -272,6 +272,8 @@ class _Context:
 #: The event a clause that gives a toll but no trigger tells of ("Five killed in Baghdad"):
 #: an armed attack, retyped by its victims like a shooting.
 _KILLING = Trigger(("killed",), "Battles", "Armed clash", "killing", "shooting", 0, True)
+#: Sub-event families that are not the event when the clause tells of people killed.
+_NOT_KILLING = frozenset({"arrests", "property"})
 #: An aggregate row's type when the events it sums differ in type.
 _SEVERAL = Trigger(("attacks",), "Explosions/Remote violence", "", "attacks", "attack", 1, True)
 
@@ -369,8 +371,11 @@ def _draft(
     toll = bool(cas.killed or cas.injured or cas.perpetrators)
     # "Assailants stormed a village": no crowd, an armed raid; "retook", "seized": by whom
     trig = territory_type(storming_type(trig, found, toks), toks, index)
-    if trig.family == "operation" and toll:
-        trig = _KILLING  # "a security operation ... killing 2 militants": a fight, by its dead
+    protest = any(t.family == "protest" for _, t in found)
+    if cas.killed and (trig.family == "operation" or (trig.family in _NOT_KILLING and not protest)):
+        # "a security operation ... killing 2 militants", "militias kill 30 militants in
+        # Ramadi, arrest others": the killing is the event, typed by its dead
+        trig = _KILLING
     if toll_only and (has_role(toks, "cumulative") or not (toll or _people_killed(toks))):
         return None  # "No one was killed", "thousands have been killed since 2014"
     trigger_at = toks[index].start
