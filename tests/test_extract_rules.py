@@ -754,3 +754,20 @@ def test_a_clause_about_the_victim_does_not_make_him_a_soldier(text: str) -> Non
 )
 def test_a_killing_outranks_arrests_and_arson(text: str, sub_event_type: str) -> None:
     assert _one(text).sub_event_type == sub_event_type
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Six villages were destroyed by the floods on Monday.",
+        "The autopilot takes control of the vehicle on the highway.",
+        "A boy tried to blow up a market, prosecutors said on Monday.",
+        "Mr Rossi's arrest comes days after the vote.",
+        "He contemplated a hunger strike on Monday.",
+        "Fire crews cut through the downed branches on Monday.",
+        "A crowd gathered at the gallery for the opening on Monday.",
+        "The group was formed to fight for an independent homeland.",
+    ],
+)
+def test_general_news_lookalikes_are_no_event(text: str) -> None:
+    assert _incidents(text) == []

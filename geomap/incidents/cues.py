@@ -163,11 +163,13 @@ def find_triggers(toks: list[Tok]) -> list[tuple[int, Trigger]]:
 #: Words before a trigger that make it a noun ("a storm", "their arrest") or weather.
 _NOUN_BEFORE = frozenset(
     "a an the this that its their his her our no any each every tropical dust sand snow "
-    "winter ice thunder rain political media perfect".split()
+    "winter ice thunder rain political media perfect s".split()  # s: "the army's advance"
 )
 _QUOTES = frozenset({'"', "'", "“", "”", "‘", "’"})
 #: Words that are not an object after a verb: prepositions and clause words.
-_NOT_OBJECT = NP_STOP | frozenset("of for over about against through across".split())
+_NOT_OBJECT = NP_STOP | frozenset(
+    "of for over about against through across not between among amongst".split()
+)
 #: Words skipped before a taken place: "seized the key town", "captured most of Raqqa".
 _BEFORE_PLACE = frozenset(
     "the a an key strategic large small new most much all part parts of control "
@@ -233,6 +235,14 @@ def _place_object(
     return False
 
 
+_ARMED_ROLES = ("security", "perpetrator", "non_state", "state_forces")
+
+
+def _armed(w: Words, toks: list[Tok], k: int) -> bool:
+    """Whether armed forces or attackers are named at token ``k``."""
+    return any(w.match(toks, k, role) for role in _ARMED_ROLES)
+
+
 def in_use(
     toks: list[Tok], i: int, trig: Trigger, place_starts: frozenset[int] = frozenset()
 ) -> bool:
@@ -247,6 +257,8 @@ def in_use(
         return _place_object(toks, i, n, place_starts)
     if w.match(toks, i, "road_object") == (n, ""):  # "blocked the Kut-Baghdad highway"
         return _place_object(toks, i, n, frozenset(), _ROADS)
+    if w.match(toks, i, "needs_armed") == (n, ""):  # "militants destroyed a bridge"
+        return any(_armed(w, toks, k) for k in range(len(toks)))
     if w.match(toks, i, "needs_purpose") == (n, ""):  # "gathered ... to demand jobs"
         return any(w.match(toks, k, "protest_purpose") for k in range(len(toks)))
     return True
