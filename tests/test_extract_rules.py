@@ -771,3 +771,14 @@ def test_a_killing_outranks_arrests_and_arson(text: str, sub_event_type: str) ->
 )
 def test_general_news_lookalikes_are_no_event(text: str) -> None:
     assert _incidents(text) == []
+
+
+def test_one_fatality_is_a_toll() -> None:
+    found = _one("On 2 March 2019, soldiers shelled a village on the river. 1 fatality.")
+    assert found.killed == 1
+
+
+@pytest.mark.parametrize("victim", ["a Hindu priest", "two monks", "a pastor"])
+def test_clergy_are_civilians(victim: str) -> None:
+    found = _one(f"On 2 March 2019, unidentified gunmen killed {victim} in the town.")
+    assert found.sub_event_type == "Attack"
