@@ -580,3 +580,12 @@ def test_a_pile_of_reports_about_one_country_lends_it_to_the_silent_ones(
     assert [i.country for i in off.incidents if i.report_id == "r5"] == ["EG"]
     few = incidents_with_summary(reports[3:], gazetteer=gazetteer)  # too few to tell
     assert few.summary.country_focus == ""
+
+
+def test_a_town_by_its_division_s_point_is_in_it(gazetteer: Gazetteer) -> None:
+    # GeoNames files Beit Lahia under another governorate; it lies 3 km from North Gaza's point
+    i = _one(
+        gazetteer,
+        "On 2 March 2019, a drone struck a motorcycle in Beit Lahia (North Gaza), killing 2.",
+    )
+    assert i.geo_precision == 1 and _km(_at(i), (31.55, 34.50)) < 3, (i.location, i.relation)

@@ -638,8 +638,13 @@ def _within(c: Candidate, p: Candidate, w: Weights) -> bool:
     if p.feature in _BROAD:
         # a division holds its namesake seat even where the data files the town under
         # another division ("Jenin (Jenin, West Bank)": GeoNames puts the town elsewhere)
-        seat = c.feature == "populated_place" and _fold_name(c.matched) == _fold_name(p.matched)
-        return c.admin1_code == p.admin1_code or (seat and _km(c, p) <= w.namesake_seat_km)
+        if c.admin1_code == p.admin1_code:
+            return True
+        if c.feature != "populated_place":
+            return False
+        # ... and a town right by the division's point ("Beit Lahia (North Gaza)")
+        seat = _fold_name(c.matched) == _fold_name(p.matched)
+        return _km(c, p) <= (w.namesake_seat_km if seat else w.part_of_city_km)
     return _km(c, p) <= w.part_of_city_km  # a town or district: its parts lie close to it
 
 
