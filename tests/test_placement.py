@@ -589,3 +589,13 @@ def test_a_town_by_its_division_s_point_is_in_it(gazetteer: Gazetteer) -> None:
         "On 2 March 2019, a drone struck a motorcycle in Beit Lahia (North Gaza), killing 2.",
     )
     assert i.geo_precision == 1 and _km(_at(i), (31.55, 34.50)) < 3, (i.location, i.relation)
+
+
+def test_a_parent_named_in_two_countries_is_the_one_the_actors_point_at(
+    gazetteer: Gazetteer,
+) -> None:
+    # Al Jawf is a Saudi province and a Yemeni governorate; Houthi forces fight in Yemen
+    i = _one(
+        gazetteer, "On 5 March 2021, Houthi forces shelled Khab wa Ash Shaf district (Al Jawf)."
+    )
+    assert (i.country, i.geo_precision) == ("YE", 3), (i.location, i.country)

@@ -59,7 +59,15 @@ from geomap.geoparser.text import Token, sentence_spans, tokenize
 from geomap.geoparser.weights import DEFAULT_WEIGHTS, Weights
 from geomap.geoparser.words import word_list
 
-__all__ = ["CUE_WORDS", "RECOGNITION_RULES", "Recognizer", "Span", "common_words", "given_names"]
+__all__ = [
+    "CUE_WORDS",
+    "RECOGNITION_RULES",
+    "Recognizer",
+    "Span",
+    "armed_groups",
+    "common_words",
+    "given_names",
+]
 _JOINERS = frozenset({" ", "-", "'", "’", "‘", "ʿ", "`", "–"})
 _DOTTED = word_list("dotted")  # abbreviations a name goes on after
 # A saint's name that names a church, a school or a hospital, not a town: "the church of
@@ -211,6 +219,14 @@ def _prefix_table(keys: Iterable[str]) -> dict[str, bool]:
 
 def _lines(name: str) -> list[str]:
     return [s.strip() for s in _data(name).splitlines() if s.strip() and not s.startswith("#")]
+
+
+@cache
+def armed_groups() -> frozenset[str]:
+    """Names of armed groups tied to the one country they fight in ("Houthi", "PMF"):
+    ``geomap/data/actor_countries.csv``."""
+    lines = [s for s in _data("actor_countries.csv").splitlines() if not s.startswith("#")]
+    return frozenset(r["actor"] for r in csv.DictReader(lines))
 
 
 @cache

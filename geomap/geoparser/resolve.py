@@ -48,7 +48,7 @@ from itertools import pairwise
 from gazetteer import Candidate, Gazetteer
 from gazetteer.build import feature_prominence
 from gazetteer.normalize import fold, normalize_name, parse_name
-from geomap.geoparser.recognize import Span, common_words
+from geomap.geoparser.recognize import Span, armed_groups, common_words
 from geomap.geoparser.rules import Rule, RuleCounter
 from geomap.geoparser.unlisted import in_locality, in_parent
 from geomap.geoparser.weights import DEFAULT_WEIGHTS, Weights
@@ -711,7 +711,7 @@ def _within_parent(doc: _Doc) -> int:
     for a, b, how in _parent_pairs(doc):
         if any(_inside(a, b, doc.weights, how)[1]):
             continue
-        parent = b.candidates[b.best()]
+        parent = _parent_by_evidence(doc, b)
         if b.span.surface.islower() or a.candidates[a.best()].feature in _BROAD:
             continue
         held = _town_holds(doc, a, b, following.get(id(b)), parent, how) or _seat_holds(
@@ -749,6 +749,24 @@ def _seat_holds(doc: _Doc, child: _Item, seat: _Item, reading: Candidate) -> boo
         c.country != reading.country or c.admin1_code != reading.admin1_code
         for c in child.candidates
     )
+
+
+def _parent_by_evidence(doc: _Doc, b: _Item) -> Candidate:
+    """The parent's reading, or its namesake of the same kind in a country the report's
+    demonyms or hint point at ("Houthi forces shelled X (Al Jawf)": Yemen's Al Jawf, not
+    Saudi Arabia's), which then becomes the parent's reading too."""
+    best = b.best()
+    parent = b.candidates[best]
+    evidence = doc.demonym_countries | ({doc.hint.upper()} if doc.hint else set())
+    if parent.country in evidence:
+        return parent
+    for k, c in enumerate(b.candidates):
+        same = c.feature == parent.feature and _fold_name(c.matched) == _fold_name(parent.matched)
+        if k != best and same and c.country in evidence:
+            b.scores[k] = max(b.scores) + doc.weights.discourse_step
+            b.decision = "parent"
+            return c
+    return parent
 
 
 def _bracketed_division(doc: _Doc, a: _Item, b: _Item) -> Candidate | None:
@@ -849,7 +867,8 @@ def _focus(doc: _Doc, items: list[_Item]) -> tuple[_Weights, _Weights]:
         if top.admin1_code and (confident or top.feature in ("admin1", "region")):
             divisions[top.admin1_code] += weight
     for d in doc.demonyms:
-        actor = _ARMED_NOUN_AFTER.match(doc.text, d.end)  # "Russian forces shelled Donetsk"
+        # "Russian forces shelled Donetsk": a nation's forces; "Houthi forces" fight at home
+        actor = _ARMED_NOUN_AFTER.match(doc.text, d.end) and d.surface not in armed_groups()
         countries[d.country] += w.focus_actor_demonym_vote if actor else w.focus_demonym_vote
     if doc.hint:
         countries[doc.hint.upper()] += w.focus_hint_vote
