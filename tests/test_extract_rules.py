@@ -585,7 +585,7 @@ def test_who_takes_ground_types_it(text: str, sub_event_type: str) -> None:
 
 
 def test_a_storming_without_a_crowd_is_an_armed_raid() -> None:
-    found = _one("Gunmen stormed a police post on Sunday.")
+    found = _one("Soldiers stormed a rebel camp on Sunday.")
     assert (found.event_type, found.sub_event_type) == ("Battles", "Armed clash")
 
 
