@@ -767,6 +767,8 @@ def test_a_killing_outranks_arrests_and_arson(text: str, sub_event_type: str) ->
         "Fire crews cut through the downed branches on Monday.",
         "A crowd gathered at the gallery for the opening on Monday.",
         "The group was formed to fight for an independent homeland.",
+        "The quakes struck near the city on Monday, killing 250 people.",
+        "A cyclone hit the coast on Monday.",
     ],
 )
 def test_general_news_lookalikes_are_no_event(text: str) -> None:
@@ -782,3 +784,16 @@ def test_one_fatality_is_a_toll() -> None:
 def test_clergy_are_civilians(victim: str) -> None:
     found = _one(f"On 2 March 2019, unidentified gunmen killed {victim} in the town.")
     assert found.sub_event_type == "Attack"
+
+
+@pytest.mark.parametrize(
+    ("text", "sub_event_type"),
+    [
+        ("On 1 July 2021, militants attacked a village in the district, killing 9.", "Attack"),
+        ("On 1 July 2021, militants attacked an IDP camp, killing 18.", "Attack"),
+        ("On 1 July 2021, gunmen attacked a bus on the highway, killing 4.", "Attack"),
+        ("On 1 July 2021, militants attacked an army post in the village.", "Armed clash"),
+    ],
+)
+def test_an_attack_on_a_village_or_a_bus_is_on_civilians(text: str, sub_event_type: str) -> None:
+    assert _one(text).sub_event_type == sub_event_type

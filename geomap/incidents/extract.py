@@ -345,7 +345,12 @@ def _draft(
         return None
     # the words of lookalikes say nothing of the event: "the release of detained activists"
     # is no arrest at a protest
-    hidden = {i + n for i, t in found if t.family == "not_event" for n in range(len(t.words))}
+    hidden = {
+        i + n
+        for i, t in found
+        if t.family in ("not_event", "disaster")
+        for n in range(len(t.words))
+    }
     dates = _inside(ctx.phrases, ctx.phrase_starts, *span)
     actor = _cues.claimed_by(text, toks)
     at = text.find(actor, span[0], span[1]) if actor else -1
@@ -355,10 +360,12 @@ def _draft(
         if not (at >= 0 and at <= m.start and m.end <= at + len(actor))  # inside the actor
     ]
     place_starts = frozenset(m.start for m in mentions if m.place is not None)
+    if toll_only and any(t.family == "disaster" for _, t in _cues.find_triggers(toks)):
+        return None  # "The quakes struck near Tabriz, killing 250": no conflict's dead
     found = [
         (i, t)
         for i, t in found
-        if t.family != "not_event"
+        if t.family not in ("not_event", "disaster")
         and not _irrealis(toks, i, dates)
         and _cues.in_use(toks, i, t, place_starts)  # "a storm", "seized five fighters"
     ]
