@@ -222,11 +222,11 @@ def _lines(name: str) -> list[str]:
 
 
 @cache
-def armed_groups() -> frozenset[str]:
-    """Names of armed groups tied to the one country they fight in ("Houthi", "PMF"):
+def armed_groups() -> dict[str, str]:
+    """Armed groups tied to the one country they fight in, to its ISO code ("Houthi": YE):
     ``geomap/data/actor_countries.csv``."""
     lines = [s for s in _data("actor_countries.csv").splitlines() if not s.startswith("#")]
-    return frozenset(r["actor"] for r in csv.DictReader(lines))
+    return {r["actor"]: r["country"] for r in csv.DictReader(lines)}
 
 
 @cache
@@ -288,8 +288,7 @@ class Recognizer:
         rows = csv.DictReader(_data("demonyms.csv").splitlines())
         self._demonyms = {r["demonym"]: r["country"] for r in rows}
         # armed groups tied to one country are read like its demonym ("Houthi forces")
-        lines = [s for s in _data("actor_countries.csv").splitlines() if not s.startswith("#")]
-        self._demonyms.update({r["actor"]: r["country"] for r in csv.DictReader(lines)})
+        self._demonyms.update(armed_groups())
         self.demonyms: Mapping[str, str] = self._demonyms
         rows = csv.DictReader(_data("abbreviations.csv").splitlines())
         self._abbreviations = {r["abbreviation"]: r["id"] for r in rows}

@@ -67,10 +67,13 @@ _RELATION = re.compile(
 )
 _STANDALONE = re.compile(r"^\s*(?:\(|[-\u2013\u2014]|\n)")  # "WASHINGTON (AP)", "PARIS -"
 _LIST_GAP = re.compile(r"^(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)$")
+# The generic words of second-level divisions: "Hawija district", "Bassa LGA", "Djugu territory".
+_DISTRICT_WORDS = (
+    r"district|sub-?district|county|township|cercle|LGA|territory|commune|municipality"
+    r"|department|prefecture|woreda|tehsil|raion|rayon"
+)
 _PARENT_GAP = re.compile(  # "Hit, in Anbar", "Maoxian county in Sichuan", "Erbil (Kurdistan"
-    r"^(?:\s+(?:county|district|sub-?district|city|town|village|province|governorate|region"
-    r"|township|cercle|LGA|territory|commune|municipality|department|prefecture|woreda"
-    r"|tehsil|raion|rayon|camp))?"
+    rf"^(?:\s+(?:{_DISTRICT_WORDS}|city|town|village|province|governorate|region|camp))?"
     r"(?:,\s*(?:in\s+(?:the\s+)?)?|\s+in\s+(?:the\s+)?|\s*\(\s*)$"
 )
 # A part of a city or district named with "of" before its parent: "the Shaab district of
@@ -731,10 +734,7 @@ def _within_parent(doc: _Doc) -> int:
 
 
 # A division's title after a name the gazetteer holds only as a town: "Bassa LGA".
-_DIVISION_TITLE_AFTER = re.compile(
-    r"\s+(?:district|sub-?district|LGA|township|cercle|territory|county|municipality|woreda"
-    r"|tehsil|raion|rayon|department|prefecture|commune)\b"
-)
+_DIVISION_TITLE_AFTER = re.compile(rf"\s+(?:{_DISTRICT_WORDS})\b")
 
 
 def _seat_holds(doc: _Doc, child: _Item, seat: _Item, reading: Candidate) -> bool:
@@ -1169,7 +1169,6 @@ def _one_country(doc: _Doc) -> int:
             continue  # its parent is named beside it: "Jenin (Jenin, West Bank)"
         if it.span.lookup and top.feature != "populated_place":
             continue  # named with its kind: "Kabul airport" is the airport, wherever
-
         if by_country[top.country] - {it.span.key} or top.country in maybe:
             continue  # other names of the report lie, or may lie, in that country too
         # the country's share of the report, leaving this name's own vote out

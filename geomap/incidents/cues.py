@@ -27,6 +27,7 @@ __all__ = [
     "claimed_by",
     "events_count",
     "find_triggers",
+    "has_role",
     "in_use",
     "projectiles",
     "several_events",
@@ -235,12 +236,14 @@ def _place_object(
     return False
 
 
+def has_role(toks: list[Tok], role: str) -> bool:
+    """Whether a phrase of ``role`` occurs among the tokens."""
+    w = words()
+    return any(w.match(toks, k, role) is not None for k in range(len(toks)))
+
+
+#: Roles that name armed forces or attackers.
 _ARMED_ROLES = ("security", "perpetrator", "non_state", "state_forces")
-
-
-def _armed(w: Words, toks: list[Tok], k: int) -> bool:
-    """Whether armed forces or attackers are named at token ``k``."""
-    return any(w.match(toks, k, role) for role in _ARMED_ROLES)
 
 
 def in_use(
@@ -258,9 +261,9 @@ def in_use(
     if w.match(toks, i, "road_object") == (n, ""):  # "blocked the Kut-Baghdad highway"
         return _place_object(toks, i, n, frozenset(), _ROADS)
     if w.match(toks, i, "needs_armed") == (n, ""):  # "militants destroyed a bridge"
-        return any(_armed(w, toks, k) for k in range(len(toks)))
+        return any(has_role(toks, role) for role in _ARMED_ROLES)
     if w.match(toks, i, "needs_purpose") == (n, ""):  # "gathered ... to demand jobs"
-        return any(w.match(toks, k, "protest_purpose") for k in range(len(toks)))
+        return has_role(toks, "protest_purpose")
     return True
 
 

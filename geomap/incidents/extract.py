@@ -343,6 +343,8 @@ def _draft(
     found = _toll_trigger(toks) if toll_only else _cues.find_triggers(toks)
     if not found:
         return None
+    if toll_only and any(t.family == "disaster" for _, t in _cues.find_triggers(toks)):
+        return None  # "The quakes struck near Tabriz, killing 250": no conflict's dead
     # the words of lookalikes say nothing of the event: "the release of detained activists"
     # is no arrest at a protest
     hidden = {
@@ -360,8 +362,6 @@ def _draft(
         if not (at >= 0 and at <= m.start and m.end <= at + len(actor))  # inside the actor
     ]
     place_starts = frozenset(m.start for m in mentions if m.place is not None)
-    if toll_only and any(t.family == "disaster" for _, t in _cues.find_triggers(toks)):
-        return None  # "The quakes struck near Tabriz, killing 250": no conflict's dead
     found = [
         (i, t)
         for i, t in found

@@ -30,7 +30,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from geomap.incidents import cues as _cues
-from geomap.incidents.cues import Tok, Trigger
+from geomap.incidents.cues import Tok, Trigger, has_role
 
 __all__ = [
     "crowd_type",
@@ -56,12 +56,6 @@ _PROTEST_TYPES = {
 # Triggers a protest word outranks in typing: the protest is the event, they are its course.
 # A bomb or an air strike on protesters stays what it is.
 _PROTEST_COURSE = frozenset({"protest", "shooting", "arrests", "property", "riot", "clash"})
-
-
-def has_role(toks: list[Tok], role: str) -> bool:
-    """Whether a phrase of ``role`` occurs among the tokens."""
-    w = _cues.words()
-    return any(w.match(toks, k, role) is not None for k in range(len(toks)))
 
 
 def shooting_type(trig: Trigger, toks: list[Tok], victims: str, target: str) -> Trigger:
